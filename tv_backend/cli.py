@@ -1,0 +1,180 @@
+"""The ``edutv`` command line: serve, db upgrade, seed-demo, catalog import, demo, settings.
+
+Exit codes: 0 success, 1 the work failed or input was rejected (the message says why),
+2 wrong usage. Heavy imports happen inside commands so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tv_backend.settings import Settings, SettingsError
+
+
+class Failure(click.ClickException):
+    """A clean one-line failure with exit code 1 (no traceback)."""
+
+    exit_code = 1
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise Failure(str(exc)) from None
+
+
+def _services(settings: Settings, *, migrate: bool = True):
+    from tv_backend.container import build_services
+    from tv_backend.storage.db import DatabaseNotReady
+
+    try:
+        return build_services(settings, migrate=migrate)
+    except DatabaseNotReady as exc:
+        raise Failure(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="edutv")
+def main() -> None:
+    """EduTV: the family big screen of the smart-education platform.
+
+    Configuration comes from TV_* environment variables (see `edutv settings`).
+    """
+
+
+@main.command()
+@click.option("--dev", is_flag=True, help="Flask's development server with reload (one process).")
+@click.option("--bind", help="HOST:PORT to listen on (default TV_BIND).")
+@click.option("--workers", type=click.IntRange(1, 64), help="gunicorn workers (default TV_WORKERS).")
+def serve(dev: bool, bind: str | None, workers: int | None) -> None:
+    """Upgrade the database, then serve the backend (gunicorn; --dev: Flask's server)."""
+    settings = _settings()
+    _services(settings, migrate=True).close()
+    bind = bind or settings.bind
+    if dev:
+        from tv_backend.app import create_app
+
+        host, _, port = bind.rpartition(":")
+        create_app(settings).run(host=host or "127.0.0.1", port=int(port), debug=True)
+        return
+    from tv_backend.server import serve as gunicorn_serve
+
+    gunicorn_serve(settings, bind=bind, workers=workers or settings.workers)
+
+
+@main.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def db_upgrade(revision: str) -> None:
+    """Apply the schema migrations (safe to run again)."""
+    from tv_backend.storage import db as storage
+
+    settings = _settings()
+    engine = storage.make_engine(settings.resolved_database_url)
+    storage.upgrade(engine, revision)
+    click.echo(f"database at revision {storage.current_revision(engine)}")
+    engine.dispose()
+
+
+@main.group()
+def catalog() -> None:
+    """Catalog commands."""
+
+
+@catalog.command("import")
+@click.argument("feed_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate the whole feed and write nothing.")
+def catalog_import(feed_file: Path, dry_run: bool) -> None:
+    """Import a catalog feed (JSON, docs/catalog-feed.md): all of it, or nothing."""
+    from tv_backend.schemas.catalog_feed import load_feed
+    from tv_backend.services.errors import FeedRejected
+
+    try:
+        data = json.loads(feed_file.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Failure(f"{feed_file} is not valid JSON: {exc}") from None
+    svc = _services(_settings())
+    try:
+        report = svc.catalog_import.run(load_feed(data), dry_run=dry_run)
+    except FeedRejected as exc:
+        _print_rejection(exc)
+        raise Failure(exc.message) from None
+    finally:
+        svc.close()
+    verb = "would import" if dry_run else "imported"
+    click.echo(
+        f"{verb} {len(data.get('courses', []))} courses from {report.source}: "
+        f"{report.created} new, {report.updated} updated, {report.series} series"
+        + (f"; catalog version {report.version}" if report.version else "")
+    )
+
+
+def _print_rejection(exc) -> None:
+    for record, errors in exc.errors.items():
+        click.echo(f"rejected {record}:", err=True)
+        for line in _error_lines(errors):
+            click.echo(f"  {line}", err=True)
+
+
+def _error_lines(errors, prefix: str = "") -> list[str]:
+    if isinstance(errors, dict):
+        return [
+            line
+            for key, value in errors.items()
+            for line in _error_lines(value, f"{prefix}{key}." if prefix or key else "")
+        ]
+    if isinstance(errors, list) and all(isinstance(e, str) for e in errors):
+        return [f"{prefix.rstrip('.')}: {' '.join(errors)}"]
+    return [f"{prefix.rstrip('.')}: {errors}"]
+
+
+@main.command("seed-demo")
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Parallel ffmpeg processes.")
+@click.option("--courses", "limit", type=click.IntRange(1), help="Only the first N courses.")
+def seed_demo(jobs: int, limit: int | None) -> None:
+    """Build the demo catalog: posters, HLS ladders (reused when built) and the import."""
+    from tv_backend.demo.seed import seed
+
+    settings = _settings()
+    svc = _services(settings)
+    try:
+        report = seed(svc, jobs=jobs, limit=limit, echo=click.echo)
+    finally:
+        svc.close()
+    click.echo(f"demo catalog ready: {report}")
+
+
+@main.command()
+@click.option("--bind", help="HOST:PORT to listen on (default TV_BIND).")
+def demo(bind: str | None) -> None:
+    """Seed the demo content and serve it."""
+    ctx = click.get_current_context()
+    ctx.invoke(seed_demo)
+    ctx.invoke(serve, bind=bind)
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """Every TV_* variable with its current value and description."""
+    current = _settings()
+    for name, default, doc in Settings.documentation():
+        field_name = name.removeprefix("TV_").lower()
+        value = getattr(current, field_name)
+        if name == "TV_SECRET_KEY" and value:
+            value = "(set)"
+        click.echo(f"{name}={value if value is not None else ''}")
+        click.echo(f"    {doc} Default: {default or '(empty)'}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""What the composition root builds: one ``Services`` per process, handed to the edges.
+
+The Flask app keeps it in ``app.extensions["edutv"]`` (see ``tv_backend.api.services``); the
+CLI gets it from the same app. Nothing here imports Flask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tv_backend.services.catalog import CatalogService
+from tv_backend.services.catalog_feed import CatalogImport
+from tv_backend.services.response_cache import ResponseCache
+from tv_backend.settings import Settings
+from tv_backend.storage import db
+from tv_backend.storage.cache import Cache, MemoryCache, RedisCache
+from tv_backend.storage.catalog import CatalogRepository
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    cache: Cache
+    responses: ResponseCache
+    catalog: CatalogService
+    catalog_import: CatalogImport
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_services(settings: Settings, *, migrate: bool = False) -> Services:
+    """Engines, cache and use-cases for one process.
+
+    ``migrate`` applies pending migrations first; otherwise a database behind the code's
+    schema raises ``DatabaseNotReady`` with what to run.
+    """
+    engine = db.make_engine(settings.resolved_database_url)
+    if migrate:
+        db.upgrade(engine)
+    else:
+        db.check_revision(engine)
+    sessions = db.make_sessionmaker(engine)
+    repo = CatalogRepository(sessions)
+    cache = _make_cache(settings, namespace=f"edutv:{repo.epoch()}:catalog")
+    responses = ResponseCache(cache, repo.version)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        cache=cache,
+        responses=responses,
+        catalog=CatalogService(repo),
+        catalog_import=CatalogImport(repo, responses.publish),
+    )
+
+
+def _make_cache(settings: Settings, *, namespace: str) -> Cache:
+    if not settings.redis_url:
+        return MemoryCache()
+    return RedisCache.from_url(
+        settings.redis_url,
+        timeout=settings.redis_timeout,
+        retry_after=settings.redis_retry_after,
+        namespace=namespace,
+        ttl=settings.cache_ttl,
+    )
