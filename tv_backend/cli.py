@@ -50,7 +50,9 @@ def main() -> None:
 @main.command()
 @click.option("--dev", is_flag=True, help="Flask's development server with reload (one process).")
 @click.option("--bind", help="HOST:PORT to listen on (default TV_BIND).")
-@click.option("--workers", type=click.IntRange(1, 64), help="gunicorn workers (default TV_WORKERS).")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), help="gunicorn workers (default TV_WORKERS)."
+)
 def serve(dev: bool, bind: str | None, workers: int | None) -> None:
     """Upgrade the database, then serve the backend (gunicorn; --dev: Flask's server)."""
     settings = _settings()
@@ -138,8 +140,13 @@ def _error_lines(errors, prefix: str = "") -> list[str]:
 
 
 @main.command("seed-demo")
-@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Parallel ffmpeg processes.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Parallel ffmpeg processes.",
+)
 @click.option("--courses", "limit", type=click.IntRange(1), help="Only the first N courses.")
 def seed_demo(jobs: int, limit: int | None) -> None:
     """Build the demo catalog: posters, HLS ladders (reused when built) and the import."""

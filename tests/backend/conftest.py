@@ -96,8 +96,12 @@ def settings(request, tmp_path: Path) -> Settings:
     if request.param == "sqlite":
         return Settings(data_dir=tmp_path, media_dir=media)
     url = request.getfixturevalue("postgres").new()
-    return Settings(data_dir=tmp_path, media_dir=media, database_url=url,
-                    redis_url=request.getfixturevalue("redis_url"))
+    return Settings(
+        data_dir=tmp_path,
+        media_dir=media,
+        database_url=url,
+        redis_url=request.getfixturevalue("redis_url"),
+    )
 
 
 @pytest.fixture

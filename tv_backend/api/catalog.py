@@ -52,8 +52,7 @@ def search(args):
     return cached_json(
         cache_name("search", args),
         s.SearchResultSchema(),
-        lambda: {"query": query,
-                 "items": services().catalog.search(query, limit=args["limit"])},
+        lambda: {"query": query, "items": services().catalog.search(query, limit=args["limit"])},
     )
 
 

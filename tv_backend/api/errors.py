@@ -24,11 +24,11 @@ _MESSAGES = {
 }
 
 
-def error_response(status: int, code: str, message: str, errors: dict | None = None,
-                   headers: dict | None = None) -> Response:
+def error_response(
+    status: int, code: str, message: str, errors: dict | None = None, headers: dict | None = None
+) -> Response:
     body = {"code": code, "status": status, "message": message, "errors": errors or {}}
-    response = Response(json.dumps(body, ensure_ascii=False), status,
-                        mimetype="application/json")
+    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/json")
     response.headers.update(headers or {})
     return response
 
@@ -44,13 +44,17 @@ class EduApi(Api):
         data = getattr(error, "data", None) or {}
         if "messages" in data:  # webargs: validation of query, JSON body, ...
             return error_response(
-                400, "invalid_request", "Some fields are not valid; see errors.",
-                _flatten_locations(data["messages"]), data.get("headers"),
+                400,
+                "invalid_request",
+                "Some fields are not valid; see errors.",
+                _flatten_locations(data["messages"]),
+                data.get("headers"),
             )
         status = error.code or 500
         message = data.get("message") or _MESSAGES.get(status) or error.description or ""
-        return error_response(status, _code_name(error), message, data.get("errors"),
-                              data.get("headers"))
+        return error_response(
+            status, _code_name(error), message, data.get("errors"), data.get("headers")
+        )
 
 
 def handle_service_error(error: ServiceError) -> Response:

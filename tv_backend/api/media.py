@@ -23,7 +23,7 @@ MIMETYPES = {
 
 @blp.get("/media/<path:path>")
 def media(path: str):
-    suffix = path[path.rfind("."):].lower() if "." in path else ""
+    suffix = path[path.rfind(".") :].lower() if "." in path else ""
     response = send_from_directory(
         services().settings.resolved_media_dir.resolve(), path, mimetype=MIMETYPES.get(suffix)
     )

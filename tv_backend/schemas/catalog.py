@@ -6,7 +6,9 @@ from marshmallow import Schema, fields, validate
 
 from tv_backend.schemas.fields import Bilingual, MediaUrl
 
-CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,31}$", error="Not a code: lowercase a-z, 0-9, - or _.")
+CODE = validate.Regexp(
+    r"^[a-z0-9][a-z0-9_-]{0,31}$", error="Not a code: lowercase a-z, 0-9, - or _."
+)
 
 
 class CourseQuerySchema(Schema):

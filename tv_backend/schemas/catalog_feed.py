@@ -23,8 +23,10 @@ from tv_backend.services.catalog_feed import (
 from tv_backend.services.errors import FeedRejected
 
 FEED_FORMAT = "edutv.catalog"
-EXTERNAL_ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$",
-                              error="1-128 letters, digits or _ . : / -; starting alphanumeric.")
+EXTERNAL_ID = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$",
+    error="1-128 letters, digits or _ . : / -; starting alphanumeric.",
+)
 COLOR = validate.Regexp(r"^#[0-9A-Fa-f]{6}$", error="A colour like #1E88E5.")
 MEDIA = validate.Length(min=1, max=500)
 
@@ -80,16 +82,21 @@ class CourseSchema(Schema):
     subject = fields.String(required=True, validate=CODE)
     series = fields.String(load_default=None, allow_none=True, validate=CODE)
     textbook_edition = fields.String(load_default="", validate=validate.Length(max=64))
-    tags = fields.List(fields.String(validate=validate.Length(1, 32)), load_default=(),
-                       validate=validate.Length(max=20))
+    tags = fields.List(
+        fields.String(validate=validate.Length(1, 32)),
+        load_default=(),
+        validate=validate.Length(max=20),
+    )
     poster = fields.String(load_default="", validate=validate.Length(max=500))
-    lessons = fields.List(fields.Nested(LessonSchema), required=True,
-                          validate=validate.Length(min=1, max=500))
+    lessons = fields.List(
+        fields.Nested(LessonSchema), required=True, validate=validate.Length(min=1, max=500)
+    )
 
     @post_load
     def make(self, data, **_):
-        return FeedCourse(**{**data, "tags": tuple(data["tags"]),
-                             "lessons": tuple(data["lessons"])})
+        return FeedCourse(
+            **{**data, "tags": tuple(data["tags"]), "lessons": tuple(data["lessons"])}
+        )
 
 
 class EnvelopeSchema(Schema):
@@ -119,8 +126,9 @@ def load_feed(data: Any) -> Feed:
     rejected: dict[str, Any] = {}
     series = _load_each(SeriesSchema(), envelope["series"], "series", rejected)
     courses = _load_each(CourseSchema(), envelope["courses"], "courses", rejected)
-    return Feed(source=envelope["source"], courses=tuple(courses), series=tuple(series),
-                rejected=rejected)
+    return Feed(
+        source=envelope["source"], courses=tuple(courses), series=tuple(series), rejected=rejected
+    )
 
 
 def _load_each(schema: Schema, items: list, key: str, rejected: dict) -> list:
@@ -135,6 +143,8 @@ def _load_each(schema: Schema, items: list, key: str, rejected: dict) -> list:
 
 def _label(key: str, index: int, items: list) -> str:
     item = items[index]
-    ident = item.get("external_id" if key == "courses" else "code") if isinstance(item, dict) else None
+    ident = (
+        item.get("external_id" if key == "courses" else "code") if isinstance(item, dict) else None
+    )
     noun = "course" if key == "courses" else "series"
     return f"{noun} {ident}" if isinstance(ident, str) and ident else f"{key}[{index}]"

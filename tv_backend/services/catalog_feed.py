@@ -161,10 +161,16 @@ def _course_errors(course: FeedCourse, taxonomy: Taxonomy, series_codes: set[str
 
 def _apply(unit: CatalogWrite, feed: Feed, report: ImportReport) -> None:
     for series in feed.series:
-        unit.upsert_series(series.code, {
-            "name_zh": series.name.zh, "name_en": series.name.en, "color": series.color,
-            "description_zh": series.description.zh, "description_en": series.description.en,
-        })
+        unit.upsert_series(
+            series.code,
+            {
+                "name_zh": series.name.zh,
+                "name_en": series.name.en,
+                "color": series.color,
+                "description_zh": series.description.zh,
+                "description_en": series.description.en,
+            },
+        )
         report.series += 1
     ids = {m: unit.ids_by_code(m) for m in (Stage, Grade, Subject, Series)}
     names = {m: _names(unit, m) for m in (Subject, Series)}
@@ -186,7 +192,11 @@ def _course_values(course: FeedCourse, ids: dict, names: dict) -> dict:
     subject = names[Subject][course.subject]
     series = names[Series].get(course.series, ("", "")) if course.series else ("", "")
     text, initials = index_terms(
-        course.title.zh, course.title.en, *subject, *series, *course.tags,
+        course.title.zh,
+        course.title.en,
+        *subject,
+        *series,
+        *course.tags,
         course.textbook_edition,
     )
     return {

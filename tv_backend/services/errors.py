@@ -1,10 +1,10 @@
 """Errors the use-cases raise; the HTTP edge turns each into the one error body.
 
-    ServiceError            status 400, code "bad_request"
-    ├── NotFound            404 "not_found"
-    ├── InvalidQuery        400 "invalid_query"   (unknown filter code, bad cursor, bad query)
-    └── FeedRejected        422 "feed_rejected"   (a catalog feed failed validation; nothing
-                                                   was written; ``errors`` lists every record)
+ServiceError            status 400, code "bad_request"
+├── NotFound            404 "not_found"
+├── InvalidQuery        400 "invalid_query"   (unknown filter code, bad cursor, bad query)
+└── FeedRejected        422 "feed_rejected"   (a catalog feed failed validation; nothing
+                                               was written; ``errors`` lists every record)
 """
 
 from __future__ import annotations

@@ -199,7 +199,9 @@ class RedisCache:
     def lookup(self, name: str) -> tuple[int | None, bytes | None]:
         if self._resync:
             return None, None
-        found = self._call(lambda: self._lookup(keys=[self._version_key], args=[self._prefix, name]))
+        found = self._call(
+            lambda: self._lookup(keys=[self._version_key], args=[self._prefix, name])
+        )
         if not found or found[0] is None:
             return None, None
         return int(found[0]), found[1]

@@ -108,8 +108,11 @@ class CatalogRepository:
     def latest(self, limit: int) -> list[Course]:
         with self._sessions() as s:
             query = select(Course).options(*_COURSE_LOADS)
-            return list(s.scalars(query.order_by(Course.updated_at.desc(), Course.id.desc())
-                                  .limit(limit)).all())
+            return list(
+                s.scalars(
+                    query.order_by(Course.updated_at.desc(), Course.id.desc()).limit(limit)
+                ).all()
+            )
 
     def write(self) -> CatalogWrite:
         """A unit of work for catalog writes (used as a context manager)."""
@@ -139,7 +142,8 @@ class CatalogWrite:
 
     def _bump(self) -> int:
         self.session.execute(
-            update(CatalogState).where(CatalogState.id == 1)
+            update(CatalogState)
+            .where(CatalogState.id == 1)
             .values(version=CatalogState.version + 1)
         )
         return self.session.execute(
@@ -162,7 +166,8 @@ class CatalogWrite:
     def upsert_course(self, external_id: str, values: dict, lessons: Iterable[dict]) -> bool:
         """Insert or update a course and replace its lessons; True if it was new."""
         course = self.session.scalars(
-            select(Course).options(selectinload(Course.lessons))
+            select(Course)
+            .options(selectinload(Course.lessons))
             .where(Course.external_id == external_id)
         ).one_or_none()
         created = course is None

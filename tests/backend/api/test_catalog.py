@@ -15,7 +15,12 @@ def test_taxonomy_lists_stages_with_grades_subjects_and_series(client):
     body = client.get("/api/v1/taxonomy").get_json()
     stages = {s["code"]: s for s in body["stages"]}
     assert [s["name"]["zh"] for s in body["stages"]] == [
-        "小学", "初中", "高中", "中职", "高校", "家庭教育"
+        "小学",
+        "初中",
+        "高中",
+        "中职",
+        "高校",
+        "家庭教育",
     ]
     assert [g["code"] for g in stages["primary"]["grades"]] == [f"g{n}" for n in range(1, 7)]
     assert stages["higher"]["grades"] == []
@@ -28,8 +33,17 @@ def test_taxonomy_lists_stages_with_grades_subjects_and_series(client):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("", ["t:math-g3-fractions", "t:math-g3-time", "t:chinese-g4-poems",
-              "t:physics-g8-light", "t:safety-swim", "t:family-reading"]),
+        (
+            "",
+            [
+                "t:math-g3-fractions",
+                "t:math-g3-time",
+                "t:chinese-g4-poems",
+                "t:physics-g8-light",
+                "t:safety-swim",
+                "t:family-reading",
+            ],
+        ),
         ("?stage=junior", ["t:physics-g8-light"]),
         ("?grade=g3", ["t:math-g3-fractions", "t:math-g3-time"]),
         ("?grade=g3&series=zhiqu", ["t:math-g3-time"]),
@@ -72,7 +86,9 @@ def test_course_detail_lists_lessons_in_order_with_media_urls(client):
     assert body["description"]["zh"] == "认识几分之一和几分之几。"
     lessons = body["lessons"]
     assert [(lesson["position"], lesson["title"]["zh"]) for lesson in lessons] == [
-        (1, "几分之一"), (2, "几分之几"), (3, "分数的简单计算")
+        (1, "几分之一"),
+        (2, "几分之几"),
+        (3, "分数的简单计算"),
     ]
     assert lessons[0]["hls"] == "/media/lessons/f1/master.m3u8"
     assert lessons[1]["subtitles"] == [{"lang": "zh", "url": "/media/subtitles/f2.zh.vtt"}]
@@ -112,8 +128,7 @@ def test_search_ranks_title_matches_first(client):
 def test_home_rows_recommend_for_the_grade_then_newest_then_series(client):
     rows = client.get("/api/v1/home?grade=g3").get_json()["rows"]
     assert rows[0]["kind"] == "recommended"
-    assert {c["external_id"] for c in rows[0]["items"]} == {"t:math-g3-fractions",
-                                                            "t:math-g3-time"}
+    assert {c["external_id"] for c in rows[0]["items"]} == {"t:math-g3-fractions", "t:math-g3-time"}
     assert rows[1]["kind"] == "latest" and len(rows[1]["items"]) == 6
     series_rows = [r["series"]["code"] for r in rows if r["kind"] == "series"]
     assert series_rows == ["zhiqu", "weilai", "shuxiang", "anquan", "tongbu", "yuelu"]
@@ -139,7 +154,9 @@ def test_a_catalog_write_changes_the_etag_and_the_content(client, services, smal
     before = client.get("/api/v1/courses?grade=g4")
     small_feed["courses"][2]["title"]["zh"] = "古诗四首"
     services.catalog_import.run(load_feed(small_feed))
-    after = client.get("/api/v1/courses?grade=g4", headers={"If-None-Match": before.headers["ETag"]})
+    after = client.get(
+        "/api/v1/courses?grade=g4", headers={"If-None-Match": before.headers["ETag"]}
+    )
     assert after.status_code == 200
     assert after.get_json()["items"][0]["title"]["zh"] == "古诗四首"
 
@@ -147,8 +164,13 @@ def test_a_catalog_write_changes_the_etag_and_the_content(client, services, smal
 def test_openapi_document_describes_the_catalog(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    for path in ["/api/v1/taxonomy", "/api/v1/courses", "/api/v1/courses/{course_id}",
-                 "/api/v1/search", "/api/v1/home"]:
+    for path in [
+        "/api/v1/taxonomy",
+        "/api/v1/courses",
+        "/api/v1/courses/{course_id}",
+        "/api/v1/search",
+        "/api/v1/home",
+    ]:
         assert "get" in spec["paths"][path]
     params = {p["name"] for p in spec["paths"]["/api/v1/courses"]["get"]["parameters"]}
     assert {"stage", "grade", "subject", "series", "cursor", "limit"} <= params

@@ -52,8 +52,9 @@ def test_an_unexpected_failure_is_a_500_body_without_traceback(app, client, monk
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(app.extensions["edutv"].catalog, "taxonomy", boom)
-    monkeypatch.setattr(app.extensions["edutv"].responses.cache, "lookup",
-                        lambda name: (None, None))
+    monkeypatch.setattr(
+        app.extensions["edutv"].responses.cache, "lookup", lambda name: (None, None)
+    )
     app.config["TESTING"] = False
     app.config["PROPAGATE_EXCEPTIONS"] = False
     monkeypatch.setattr(app.extensions["edutv"].responses, "_version_source", lambda: 10**9)

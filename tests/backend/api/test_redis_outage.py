@@ -5,7 +5,6 @@ These tests run their own redis-server on a free port so they can stop it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -39,9 +38,23 @@ class RedisProcess:
         self.proc = subprocess.Popen(
             # appendonly: a restarted server comes back with the keys it had, as after a
             # network partition, so missed writes would show as stale entries.
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url, socket_timeout=0.5)
         for _ in range(100):
@@ -58,7 +71,6 @@ class RedisProcess:
             self.proc.wait(10)
 
 
-
 @pytest.fixture
 def redis_process(tmp_path):
     process = RedisProcess(tmp_path)
@@ -69,8 +81,9 @@ def redis_process(tmp_path):
 
 @pytest.fixture
 def outage_app(redis_process, tmp_path, small_feed):
-    settings = Settings(data_dir=tmp_path, redis_url=redis_process.url, redis_timeout=0.1,
-                        redis_retry_after=0.3)
+    settings = Settings(
+        data_dir=tmp_path, redis_url=redis_process.url, redis_timeout=0.1, redis_retry_after=0.3
+    )
     app = create_app(settings, migrate=True)
     app.extensions["edutv"].catalog_import.run(load_feed(small_feed))
     yield app
@@ -103,7 +116,11 @@ def test_requests_succeed_while_redis_is_stopped_and_recover_after(outage_app, r
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.get_json() | {"version": None} == {
-        "status": "degraded", "database": "ok", "cache": "degraded", "version": None}
+        "status": "degraded",
+        "database": "ok",
+        "cache": "degraded",
+        "version": None,
+    }
     redis_process.start()
     assert wait_until(lambda: client.get("/readyz").get_json()["cache"] == "ok")
     assert titles(client) == ["古诗三首"]

@@ -42,8 +42,9 @@ def test_catalog_import_reports_what_it_did(run, fixtures_dir):
     result = run("catalog", "import", str(fixtures_dir / "feed_small.json"))
     assert result.exit_code == 0, result.output
     assert "6 new, 0 updated, 1 series" in result.output
-    assert "0 new, 6 updated" in run("catalog", "import",
-                                     str(fixtures_dir / "feed_small.json")).output
+    assert (
+        "0 new, 6 updated" in run("catalog", "import", str(fixtures_dir / "feed_small.json")).output
+    )
 
 
 def test_a_rejected_feed_exits_1_with_every_record_and_imports_nothing(run, tmp_path, small_feed):
@@ -77,6 +78,12 @@ def test_a_dry_run_writes_nothing(run, fixtures_dir, client):
 
 def test_settings_documents_every_variable(run):
     output = run("settings").output
-    for name in ("TV_DATA_DIR", "TV_DATABASE_URL", "TV_REDIS_URL", "TV_MEDIA_DIR",
-                 "TV_MEDIA_URL", "TV_SECRET_KEY"):
+    for name in (
+        "TV_DATA_DIR",
+        "TV_DATABASE_URL",
+        "TV_REDIS_URL",
+        "TV_MEDIA_DIR",
+        "TV_MEDIA_URL",
+        "TV_SECRET_KEY",
+    ):
         assert name in output

@@ -47,9 +47,7 @@ def _all():
     return CourseFilter()
 
 
-def test_a_feed_with_bad_references_reports_every_record_and_writes_nothing(
-    services, small_feed
-):
+def test_a_feed_with_bad_references_reports_every_record_and_writes_nothing(services, small_feed):
     before = counts(services)
     feed = copy.deepcopy(small_feed)
     feed["courses"][0]["stage"] = "kindergarten"
@@ -82,7 +80,8 @@ def test_structural_and_reference_errors_are_reported_per_record(services, small
     assert "subject" in problems["course t:physics-g8-light"]
     assert counts(services) == before
     assert problems["course t:math-g3-fractions"] == {
-        "title": {"zh": ["Missing data for required field."]}}
+        "title": {"zh": ["Missing data for required field."]}
+    }
     assert "duration" in problems["course t:math-g3-time"]["lessons"][0]
     assert problems["course t:chinese-g4-poems"] == {"surprise": ["Unknown field."]}
     assert "color" in problems["series yuelu"]

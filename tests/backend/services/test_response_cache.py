@@ -64,8 +64,10 @@ def test_concurrent_misses_build_only_once(store):
         return b"built"
 
     results = []
-    threads = [threading.Thread(target=lambda: results.append(responses.get("k", build).body))
-               for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: results.append(responses.get("k", build).body))
+        for _ in range(8)
+    ]
     for t in threads:
         t.start()
     while not builds:

@@ -70,8 +70,9 @@ def test_redis_versions_never_go_backwards(redis_url):
 
 
 def test_redis_down_answers_misses_at_once_and_reports_degraded():
-    cache = RedisCache.from_url("redis://127.0.0.1:1/0", timeout=0.2, retry_after=60,
-                                namespace="down")
+    cache = RedisCache.from_url(
+        "redis://127.0.0.1:1/0", timeout=0.2, retry_after=60, namespace="down"
+    )
     assert cache.lookup("courses") == (None, None)
     assert cache.get(1, "courses") is None
     cache.put(1, "courses", b"x")  # swallowed

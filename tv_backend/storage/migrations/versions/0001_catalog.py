@@ -27,8 +27,10 @@ GRADES = (
     [("primary", f"g{n}", f"{_CN_NUMBERS[n - 1]}年级", f"Grade {n}") for n in range(1, 7)]
     + [("junior", f"g{n}", f"{_CN_NUMBERS[n - 1]}年级", f"Grade {n}") for n in range(7, 10)]
     + [("senior", f"g{n}", f"高{_CN_NUMBERS[n - 10]}", f"Grade {n}") for n in range(10, 13)]
-    + [("vocational", f"v{n}", f"中职{_CN_NUMBERS[n - 1]}年级", f"Vocational year {n}")
-       for n in range(1, 4)]
+    + [
+        ("vocational", f"v{n}", f"中职{_CN_NUMBERS[n - 1]}年级", f"Vocational year {n}")
+        for n in range(1, 4)
+    ]
 )
 SUBJECTS = [
     ("chinese", "语文", "Chinese", "#E0533D"),
@@ -114,8 +116,9 @@ def _create_courses_and_lessons() -> None:
         sa.Column("poster", sa.String(500), nullable=False, server_default=""),
         sa.Column("stage_id", sa.Integer, sa.ForeignKey("stages.id"), nullable=False, index=True),
         sa.Column("grade_id", sa.Integer, sa.ForeignKey("grades.id"), index=True),
-        sa.Column("subject_id", sa.Integer, sa.ForeignKey("subjects.id"), nullable=False,
-                  index=True),
+        sa.Column(
+            "subject_id", sa.Integer, sa.ForeignKey("subjects.id"), nullable=False, index=True
+        ),
         sa.Column("series_id", sa.Integer, sa.ForeignKey("series.id"), index=True),
         sa.Column("textbook_edition", sa.String(64), nullable=False, server_default=""),
         sa.Column("tags", sa.JSON, nullable=False),
@@ -126,8 +129,13 @@ def _create_courses_and_lessons() -> None:
     op.create_table(
         "lessons",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("course_id", sa.Integer, sa.ForeignKey("courses.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "course_id",
+            sa.Integer,
+            sa.ForeignKey("courses.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("external_id", sa.String(128), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("title_zh", sa.String(200), nullable=False),
@@ -144,24 +152,51 @@ def _seed_reference(stages, grades, subjects, series) -> None:
     # The epoch names this database in cache keys: a re-created database never meets the
     # cached responses of its predecessor, whatever their versions.
     op.bulk_insert(state, [{"id": 1, "version": 1, "epoch": uuid.uuid4().hex}])
-    op.bulk_insert(stages, [
-        {"id": i, "code": c, "name_zh": zh, "name_en": en, "position": i}
-        for i, (c, zh, en) in enumerate(STAGES, 1)
-    ])
+    op.bulk_insert(
+        stages,
+        [
+            {"id": i, "code": c, "name_zh": zh, "name_en": en, "position": i}
+            for i, (c, zh, en) in enumerate(STAGES, 1)
+        ],
+    )
     stage_ids = {c: i for i, (c, _, _) in enumerate(STAGES, 1)}
-    op.bulk_insert(grades, [
-        {"id": i, "code": c, "stage_id": stage_ids[s], "name_zh": zh, "name_en": en, "position": i}
-        for i, (s, c, zh, en) in enumerate(GRADES, 1)
-    ])
-    op.bulk_insert(subjects, [
-        {"id": i, "code": c, "name_zh": zh, "name_en": en, "color": col, "position": i}
-        for i, (c, zh, en, col) in enumerate(SUBJECTS, 1)
-    ])
-    op.bulk_insert(series, [
-        {"id": i, "code": c, "name_zh": zh, "name_en": en, "color": col, "position": i,
-         "description_zh": "", "description_en": ""}
-        for i, (c, zh, en, col) in enumerate(SERIES, 1)
-    ])
+    op.bulk_insert(
+        grades,
+        [
+            {
+                "id": i,
+                "code": c,
+                "stage_id": stage_ids[s],
+                "name_zh": zh,
+                "name_en": en,
+                "position": i,
+            }
+            for i, (s, c, zh, en) in enumerate(GRADES, 1)
+        ],
+    )
+    op.bulk_insert(
+        subjects,
+        [
+            {"id": i, "code": c, "name_zh": zh, "name_en": en, "color": col, "position": i}
+            for i, (c, zh, en, col) in enumerate(SUBJECTS, 1)
+        ],
+    )
+    op.bulk_insert(
+        series,
+        [
+            {
+                "id": i,
+                "code": c,
+                "name_zh": zh,
+                "name_en": en,
+                "color": col,
+                "position": i,
+                "description_zh": "",
+                "description_en": "",
+            }
+            for i, (c, zh, en, col) in enumerate(SERIES, 1)
+        ],
+    )
     _reset_sequences()
 
 
@@ -171,8 +206,7 @@ def _reset_sequences() -> None:
         return
     for table in ("stages", "grades", "subjects", "series"):
         op.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT MAX(id) FROM {table}))"
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
         )
 
 

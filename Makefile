@@ -1,0 +1,34 @@
+# EduTV: `make demo` and `make test` each set up a fresh Debian/Ubuntu machine themselves.
+.DEFAULT_GOAL := help
+VENV := .venv/bin
+export TV_TEST_POSTGRES_URL ?= postgresql+psycopg://edutv:edutv@127.0.0.1:5432/postgres
+export TV_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: help demo test lint bench serve seed-demo
+
+help:
+	@echo "make demo   install what is missing, build the demo catalog, serve it on :8000"
+	@echo "make test   install what is missing, start Redis/PostgreSQL, lint, run all tests"
+	@echo "make lint   ruff and the import contracts"
+	@echo "make bench  catalog throughput: gunicorn origin against nginx"
+
+demo:
+	@scripts/bootstrap.sh demo
+	$(VENV)/edutv seed-demo
+	$(VENV)/edutv serve --bind $${TV_BIND:-127.0.0.1:8000}
+
+test:
+	@scripts/bootstrap.sh test
+	@scripts/services.sh
+	@$(MAKE) --no-print-directory lint
+	$(VENV)/pytest
+
+lint:
+	@test -x $(VENV)/ruff || scripts/bootstrap.sh test
+	$(VENV)/ruff check .
+	$(VENV)/lint-imports
+
+bench:
+	@scripts/bootstrap.sh bench
+	@scripts/services.sh
+	$(VENV)/python bench/catalog_http.py
