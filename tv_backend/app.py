@@ -9,6 +9,7 @@ from flask import Flask
 from tv_backend import __version__
 from tv_backend.api import catalog, health, media
 from tv_backend.api.errors import EduApi, handle_service_error
+from tv_backend.api.fast_path import CachedResponses
 from tv_backend.container import Services, build_services
 from tv_backend.schemas.fields import Bilingual, MediaUrl
 from tv_backend.services.errors import ServiceError
@@ -46,4 +47,7 @@ def create_app(
     if settings.serve_media:
         app.register_blueprint(media.blp)
     app.register_error_handler(ServiceError, handle_service_error)
+    app.wsgi_app = CachedResponses(
+        app.wsgi_app, app.extensions["edutv"].responses, max_age=settings.http_max_age
+    )
     return app

@@ -66,6 +66,15 @@ class ResponseCache:
                 return Entry.unpack(raw)
         return self._build(version, name, build)
 
+    def peek(self, name: str) -> Entry | None:
+        """The cached entry for ``name`` at the current version, or None (never builds)."""
+        version, raw = self.cache.lookup(name)
+        if raw is None and version is None:
+            version = self._version_source()
+            self.cache.publish_version(version)
+            raw = self.cache.get(version, name)
+        return Entry.unpack(raw) if raw is not None else None
+
     def publish(self, version: int) -> None:
         """Call after a catalog write committed ``version``."""
         self.cache.publish_version(version)
