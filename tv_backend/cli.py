@@ -151,12 +151,24 @@ def _error_lines(errors, prefix: str = "") -> list[str]:
 def seed_demo(jobs: int, limit: int | None) -> None:
     """Build the demo catalog: posters, HLS ladders (reused when built) and the import."""
     from tv_backend.demo.seed import seed
+    from tv_backend.media import MediaError
 
-    settings = _settings()
-    svc = _services(settings)
+    svc = _services(_settings())
+    bars: list = []
+
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(click.progressbar(length=total, label="lessons", show_pos=True))
+            bars[0].__enter__()
+        bars[0].update(done - bars[0].pos)
+
     try:
-        report = seed(svc, jobs=jobs, limit=limit, echo=click.echo)
+        report = seed(svc, jobs=jobs, limit=limit, progress=progress, echo=click.echo)
+    except MediaError as exc:
+        raise Failure(f"building demo media failed: {exc}") from None
     finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
         svc.close()
     click.echo(f"demo catalog ready: {report}")
 

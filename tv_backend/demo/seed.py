@@ -1,0 +1,165 @@
+"""``edutv seed-demo``: posters and HLS for the demo catalog, then an ordinary feed import.
+
+The demo goes through the same door as any city platform's courses: it writes a catalog feed
+(``<media>/demo-feed.json``) and imports it with ``CatalogImport``. Media already built is
+reused, so a second run takes seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tv_backend.container import Services
+from tv_backend.demo.content import COURSES, DemoCourse, validate
+from tv_backend.media.ladder import BODY_VARIANTS, LessonMedia, LessonSpec, build_lessons
+from tv_backend.media.playlists import write_webvtt
+from tv_backend.media.posters import render_poster
+from tv_backend.schemas.catalog_feed import FEED_FORMAT, load_feed
+from tv_backend.storage.catalog import Taxonomy
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    courses: int
+    lessons: int
+    created: int
+    updated: int
+    version: int | None
+
+    def __str__(self) -> str:
+        return (
+            f"{self.courses} courses, {self.lessons} lessons "
+            f"({self.created} new, {self.updated} updated; catalog version {self.version})"
+        )
+
+
+def seed(
+    svc: Services,
+    *,
+    jobs: int = 2,
+    limit: int | None = None,
+    progress: Progress | None = None,
+    echo: Callable[[str], None] = print,
+) -> SeedReport:
+    """Build media for the first ``limit`` demo courses (all by default) and import them."""
+    problems = validate()
+    if problems:
+        raise ValueError("demo content is inconsistent: " + "; ".join(problems))
+    courses = COURSES[:limit] if limit else COURSES
+    root = svc.settings.resolved_media_dir
+    taxonomy = svc.catalog.taxonomy()
+    echo(f"posters for {len(courses)} courses in {root}")
+    posters = {c.key: _poster(root, c, taxonomy) for c in courses}
+    specs = [spec for c in courses for spec in _lesson_specs(c)]
+    echo(f"HLS ladders for {len(specs)} lessons ({jobs} ffmpeg jobs; built ones are reused)")
+    media = build_lessons(root, specs, workers=jobs, progress=progress)
+    feed = _feed(courses, posters, media, root)
+    (root / "demo-feed.json").write_text(json.dumps(feed, ensure_ascii=False, indent=1), "utf-8")
+    report = svc.catalog_import.run(load_feed(feed))
+    return SeedReport(len(courses), len(specs), report.created, report.updated, report.version)
+
+
+def _lesson_key(course: DemoCourse, number: int) -> str:
+    return f"{course.key}-{number:02d}"
+
+
+def _lesson_specs(course: DemoCourse) -> list[LessonSpec]:
+    variants = sorted(BODY_VARIANTS)
+    return [
+        LessonSpec(
+            key=_lesson_key(course, n),
+            title_zh=lesson.title_zh,
+            title_en=lesson.title_en,
+            course_zh=course.title_zh,
+            number=n,
+            body=variants[_stable_hash(course.key, n) % len(variants)],
+        )
+        for n, lesson in enumerate(course.lessons, 1)
+    ]
+
+
+def _stable_hash(*parts: object) -> int:
+    return int(hashlib.sha1(repr(parts).encode()).hexdigest()[:8], 16)
+
+
+def _poster(root: Path, course: DemoCourse, taxonomy: Taxonomy) -> str:
+    series = {s.code: s for s in taxonomy.series}[course.series]
+    subject = {s.code: s for s in taxonomy.subjects}[course.subject]
+    grades = {g.code: g.name_zh for st in taxonomy.stages for g in st.grades}
+    stages = {st.code: st.name_zh for st in taxonomy.stages}
+    inputs = {
+        "title_zh": course.title_zh,
+        "title_en": course.title_en,
+        "series_zh": series.name_zh,
+        "subject_zh": subject.name_zh,
+        "grade_zh": grades.get(course.grade or "", stages[course.stage]),
+        "color": series.color,
+    }
+    digest = hashlib.sha1(repr(sorted(inputs.items())).encode()).hexdigest()[:10]
+    relative = f"posters/{course.key}-{digest}.jpg"
+    path = root / relative
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        render_poster(path, **inputs)
+    return relative
+
+
+def _subtitles(root: Path, course: DemoCourse, number: int, media: LessonMedia) -> list[dict]:
+    """The first lesson of every course carries a Chinese subtitle track."""
+    if number != 1:
+        return []
+    lesson = course.lessons[0]
+    relative = f"subtitles/{_lesson_key(course, number)}.zh.vtt"
+    end = media.duration
+    write_webvtt(
+        root / relative,
+        [
+            (0.0, min(4.0, end), f"{course.title_zh} · 第{number}课"),
+            (min(4.0, end), min(10.0, end), lesson.title_zh),
+            (min(10.0, end), end, lesson.title_en),
+        ],
+    )
+    return [{"lang": "zh", "url": relative}]
+
+
+def _feed(courses, posters, media: dict[str, LessonMedia], root: Path) -> dict:
+    return {
+        "feed": FEED_FORMAT,
+        "version": 1,
+        "source": "edutv-demo",
+        "courses": [
+            {
+                "external_id": f"demo:{c.key}",
+                "title": {"zh": c.title_zh, "en": c.title_en},
+                "description": {"zh": c.description_zh, "en": c.description_en},
+                "stage": c.stage,
+                "grade": c.grade,
+                "subject": c.subject,
+                "series": c.series,
+                "textbook_edition": c.edition or "",
+                "tags": list(c.tags),
+                "poster": posters[c.key],
+                "lessons": [_lesson(root, c, n, media) for n in range(1, len(c.lessons) + 1)],
+            }
+            for c in courses
+        ],
+    }
+
+
+def _lesson(root: Path, course: DemoCourse, number: int, media: dict[str, LessonMedia]) -> dict:
+    lesson = course.lessons[number - 1]
+    built = media[_lesson_key(course, number)]
+    return {
+        "external_id": f"demo:{_lesson_key(course, number)}",
+        "position": number,
+        "title": {"zh": lesson.title_zh, "en": lesson.title_en},
+        "duration": built.duration,
+        "hls": built.master,
+        "subtitles": _subtitles(root, course, number, built),
+    }
