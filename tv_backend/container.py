@@ -31,6 +31,7 @@ class Services:
     catalog_import: CatalogImport
 
     def close(self) -> None:
+        self.cache.close()
         self.engine.dispose()
 
 
@@ -69,4 +70,5 @@ def _make_cache(settings: Settings, *, namespace: str) -> Cache:
         retry_after=settings.redis_retry_after,
         namespace=namespace,
         ttl=settings.cache_ttl,
+        watch=True,
     )

@@ -25,14 +25,17 @@ class _Server(BaseApplication):
 
 def serve(settings: Settings, *, bind: str, workers: int) -> None:
     """Serve until interrupted; each worker builds its own app (no shared connections)."""
-    _Server(settings, {
-        "bind": bind,
-        "workers": workers,
-        "worker_class": "gthread",
-        "threads": settings.threads,
-        "keepalive": 5,
-        "loglevel": settings.log_level,
-        "accesslog": None,
-        "graceful_timeout": 10,
-        "proc_name": "edutv",
-    }).run()
+    _Server(
+        settings,
+        {
+            "bind": bind,
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": settings.threads,
+            "keepalive": 5,
+            "loglevel": settings.log_level,
+            "accesslog": None,
+            "graceful_timeout": 10,
+            "proc_name": "edutv",
+        },
+    ).run()

@@ -82,6 +82,9 @@ class ResponseCache:
     def _build(self, version: int, name: str, build: Callable[[], bytes]) -> Entry:
         if self.cache.acquire(version, name):
             try:
+                raw = self.cache.get(version, name)  # built while we were getting the lock?
+                if raw is not None:
+                    return Entry.unpack(raw)
                 entry = Entry.of(build())
                 self.cache.put(version, name, entry.pack())
                 return entry

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 MAX_QUERY = 64
 _SPACES = re.compile(r"\s+")
 _LATIN = re.compile(r"[a-z]+")
@@ -23,6 +21,9 @@ def normalise(text: str) -> str:
 
 def index_terms(*parts: str) -> tuple[str, str]:
     """(text, initials) columns for a course from its searchable parts."""
+    # Imported here: pypinyin's dictionaries cost ~55 MB, needed only when courses are written.
+    from pypinyin import Style, lazy_pinyin
+
     text = " ".join(normalise(p) for p in parts if p)
     pinyin = " ".join("".join(lazy_pinyin(p, errors=lambda _: "")) for p in parts if p)
     initials = " ".join(

@@ -26,6 +26,8 @@ from typing import Protocol
 
 import redis
 
+from tv_backend.storage.version_watch import VersionWatch
+
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +51,9 @@ class Cache(Protocol):
 
     def status(self) -> str:
         """``ok``, ``embedded`` (in-process) or ``degraded`` (Redis unreachable)."""
+
+    def close(self) -> None:
+        """Stop background work (the Redis version watch)."""
 
 
 class MemoryCache:
@@ -96,6 +101,9 @@ class MemoryCache:
     def status(self) -> str:
         return "embedded"
 
+    def close(self) -> None:
+        pass
+
 
 class Breaker:
     """Opens on a failure, stays open ``retry_after`` seconds, then lets one call probe."""
@@ -130,10 +138,16 @@ local v = redis.call('GET', KEYS[1])
 if not v then return {false, false} end
 return {v, redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])}
 """
+# KEYS[1] = version key, KEYS[2] = version channel; ARGV[1] = the new version
 _PUBLISH = """
 local v = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end
-return 1
+local new = tonumber(ARGV[1])
+if new > v then
+  redis.call('SET', KEYS[1], ARGV[1])
+  v = new
+end
+redis.call('PUBLISH', KEYS[2], v)
+return v
 """
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -142,7 +156,11 @@ return 0
 
 
 class RedisCache:
-    """The shared cache. Every key carries the ``{namespace}`` hash tag (Cluster-safe)."""
+    """The shared cache. Every key carries the ``{namespace}`` hash tag (Cluster-safe).
+
+    With ``watch=True`` a ``VersionWatch`` thread follows the version over pub/sub and hits
+    are kept in process memory too, so a warm read costs no network round trip at all.
+    """
 
     def __init__(
         self,
@@ -152,14 +170,28 @@ class RedisCache:
         ttl: int = 3600,
         lock_ttl_ms: int = 5000,
         breaker: Breaker | None = None,
+        watch: bool = False,
+        local_entries: int = 1024,
     ) -> None:
         self._r = client
         self._prefix = f"{{{namespace}}}:v"
         self._version_key = f"{{{namespace}}}:version"
+        self._channel = f"{{{namespace}}}:versions"
         self._ttl = ttl
         self._lock_ttl_ms = lock_ttl_ms
         self._breaker = breaker or Breaker(5.0)
-        self._resync = False
+        # Until this process has read the version from SQL once, Redis may hold a version
+        # that missed writes made while it was unreachable.
+        self._resync = True
+        self._local = MemoryCache(local_entries)
+        self._watch: VersionWatch | None = None
+        if watch:
+            self._watch = VersionWatch(
+                client,
+                channel=self._channel,
+                version_key=self._version_key,
+                on_resubscribe=self._need_resync,
+            ).start()
         self._token = f"{id(self)}-{time.monotonic_ns()}"
         self._lookup = client.register_script(_LOOKUP)
         self._publish = client.register_script(_PUBLISH)
@@ -177,6 +209,13 @@ class RedisCache:
             health_check_interval=0,
         )
         return cls(client, breaker=Breaker(retry_after), **kwargs)
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
+
+    def _need_resync(self) -> None:
+        self._resync = True
 
     def _key(self, version: int, name: str) -> str:
         return f"{self._prefix}{version}:{name}"
@@ -199,12 +238,20 @@ class RedisCache:
     def lookup(self, name: str) -> tuple[int | None, bytes | None]:
         if self._resync:
             return None, None
+        known = self._watch.current if self._watch is not None else None
+        if known is not None:
+            local = self._local.get(known, name)
+            if local is not None:
+                return known, local
         found = self._call(
             lambda: self._lookup(keys=[self._version_key], args=[self._prefix, name])
         )
         if not found or found[0] is None:
             return None, None
-        return int(found[0]), found[1]
+        version, value = int(found[0]), found[1]
+        if value is not None and known is not None and version == known:
+            self._local.put(version, name, value)
+        return version, value
 
     def get(self, version: int, name: str) -> bytes | None:
         return self._call(lambda: self._r.get(self._key(version, name)))
@@ -213,9 +260,13 @@ class RedisCache:
         self._call(lambda: self._r.set(self._key(version, name), value, ex=self._ttl))
 
     def publish_version(self, version: int) -> None:
-        done = self._call(lambda: self._publish(keys=[self._version_key], args=[version]))
-        if done:
+        keys = [self._version_key, self._channel]
+        current = self._call(lambda: self._publish(keys=keys, args=[version]))
+        if current is not None:
             self._resync = False
+            if self._watch is not None:
+                self._watch.note(current)  # our own write is visible here at once
+            self._local.publish_version(int(current))
 
     def acquire(self, version: int, name: str) -> bool:
         key = self._key(version, name) + ":lock"

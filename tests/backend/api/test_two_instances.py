@@ -1,0 +1,49 @@
+"""Two backend instances sharing the database and Redis serve a write at once, both of them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tv_backend.app import create_app
+from tv_backend.schemas.catalog_feed import load_feed
+from tv_backend.settings import Settings
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def instances(settings, redis_url):
+    shared = Settings(
+        data_dir=settings.data_dir,
+        media_dir=settings.resolved_media_dir,
+        database_url=settings.database_url,
+        redis_url=redis_url,
+    )
+    apps = [create_app(shared, migrate=True), create_app(shared)]
+    yield apps
+    for app in apps:
+        app.extensions["edutv"].close()
+
+
+def test_a_write_through_one_instance_is_served_by_the_other(instances, small_feed):
+    first, second = (app.test_client() for app in instances)
+    instances[0].extensions["edutv"].catalog_import.run(load_feed(small_feed))
+    for client in (first, second):
+        assert client.get("/api/v1/courses?grade=g4").get_json()["items"][0]["title"]["zh"] == (
+            "古诗三首"
+        )
+        client.get("/api/v1/courses?grade=g4")  # warm: now answered from process memory
+    small_feed["courses"][2]["title"]["zh"] = "古诗四首"
+    instances[0].extensions["edutv"].catalog_import.run(load_feed(small_feed))
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        body = second.get("/api/v1/courses?grade=g4").get_json()
+        if body["items"][0]["title"]["zh"] == "古诗四首":
+            break
+        time.sleep(0.01)
+    assert body["items"][0]["title"]["zh"] == "古诗四首"
+    assert first.get("/api/v1/courses?grade=g4").get_json()["items"][0]["title"]["zh"] == (
+        "古诗四首"
+    )
