@@ -50,40 +50,19 @@ LIST_QUERY = "?limit=24"
 
 
 def build_feed() -> dict:
-    """A catalog feed (docs/catalog-feed.md) of the demo courses, without building any media."""
+    """The demo catalog's feed (docs/catalog-feed.md) with made-up media paths: the same JSON
+    `edutv seed-demo` imports, without building any media."""
     from tv_backend.demo.content import COURSES
+    from tv_backend.demo.seed import demo_feed, lesson_key
+    from tv_backend.media.ladder import LessonMedia
 
-    return {
-        "feed": "edutv.catalog",
-        "version": 1,
-        "source": "bench",
-        "courses": [_course(course) for course in COURSES],
+    posters = {c.key: f"posters/{c.key}.jpg" for c in COURSES}
+    media = {
+        key: LessonMedia(master=f"lessons/{key}/master.m3u8", duration=36.0)
+        for c in COURSES
+        for key in (lesson_key(c, n) for n in range(1, len(c.lessons) + 1))
     }
-
-
-def _course(c) -> dict:
-    return {
-        "external_id": f"demo:{c.key}",
-        "title": {"zh": c.title_zh, "en": c.title_en},
-        "description": {"zh": c.description_zh, "en": c.description_en},
-        "stage": c.stage,
-        "grade": c.grade,
-        "subject": c.subject,
-        "series": c.series,
-        "textbook_edition": c.edition or "",
-        "tags": list(c.tags),
-        "poster": f"posters/{c.key}.jpg",
-        "lessons": [
-            {
-                "external_id": f"demo:{c.key}-{n:02d}",
-                "position": n,
-                "title": {"zh": lesson.title_zh, "en": lesson.title_en},
-                "duration": 36.0,
-                "hls": f"lessons/{c.key}-{n:02d}/master.m3u8",
-            }
-            for n, lesson in enumerate(c.lessons, start=1)
-        ],
-    }
+    return demo_feed(COURSES, posters, media, source="bench")
 
 
 def origin_bodies(origin: str) -> dict[str, bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,18 @@ def shared_dir() -> Path:
     if not (SHARED / "fixtures").is_dir():
         pytest.skip(f"{SHARED}/fixtures is absent (tests marked 'shared' need it)")
     return SHARED
+
+
+def _wait_until(predicate, limit: float = 5.0, poll: float = 0.01) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(poll)
+    return False
+
+
+@pytest.fixture(scope="session")
+def wait_until():
+    """``wait_until(predicate, limit=5.0)``: poll until true; False if the limit passes."""
+    return _wait_until

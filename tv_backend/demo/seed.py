@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,21 +59,17 @@ def seed(
     specs = [spec for c in courses for spec in _lesson_specs(c)]
     echo(f"HLS ladders for {len(specs)} lessons ({jobs} ffmpeg jobs; built ones are reused)")
     media = build_lessons(root, specs, workers=jobs, progress=progress)
-    feed = _feed(courses, posters, media, root)
+    feed = demo_feed(courses, posters, media, subtitles=lambda c, n, m: _subtitles(root, c, n, m))
     (root / "demo-feed.json").write_text(json.dumps(feed, ensure_ascii=False, indent=1), "utf-8")
     report = svc.catalog_import.run(load_feed(feed))
     return SeedReport(len(courses), len(specs), report.created, report.updated, report.version)
-
-
-def _lesson_key(course: DemoCourse, number: int) -> str:
-    return f"{course.key}-{number:02d}"
 
 
 def _lesson_specs(course: DemoCourse) -> list[LessonSpec]:
     variants = sorted(BODY_VARIANTS)
     return [
         LessonSpec(
-            key=_lesson_key(course, n),
+            key=lesson_key(course, n),
             title_zh=lesson.title_zh,
             title_en=lesson.title_en,
             course_zh=course.title_zh,
@@ -115,7 +111,7 @@ def _subtitles(root: Path, course: DemoCourse, number: int, media: LessonMedia) 
     if number != 1:
         return []
     lesson = course.lessons[0]
-    relative = f"subtitles/{_lesson_key(course, number)}.zh.vtt"
+    relative = f"subtitles/{lesson_key(course, number)}.zh.vtt"
     end = media.duration
     write_webvtt(
         root / relative,
@@ -128,38 +124,58 @@ def _subtitles(root: Path, course: DemoCourse, number: int, media: LessonMedia) 
     return [{"lang": "zh", "url": relative}]
 
 
-def _feed(courses, posters, media: dict[str, LessonMedia], root: Path) -> dict:
+Subtitles = Callable[[DemoCourse, int, LessonMedia], list[dict]]
+
+
+def demo_feed(
+    courses: Sequence[DemoCourse],
+    posters: dict[str, str],
+    media: dict[str, LessonMedia],
+    *,
+    subtitles: Subtitles = lambda _course, _number, _media: [],
+    source: str = "edutv-demo",
+) -> dict:
+    """The catalog feed (docs/catalog-feed.md) of ``courses``.
+
+    ``posters`` maps course keys to poster paths and ``media`` lesson keys (``<course>-NN``)
+    to their built HLS; the benchmark passes made-up ones to get the same JSON without media.
+    """
     return {
         "feed": FEED_FORMAT,
         "version": 1,
-        "source": "edutv-demo",
-        "courses": [
-            {
-                "external_id": f"demo:{c.key}",
-                "title": {"zh": c.title_zh, "en": c.title_en},
-                "description": {"zh": c.description_zh, "en": c.description_en},
-                "stage": c.stage,
-                "grade": c.grade,
-                "subject": c.subject,
-                "series": c.series,
-                "textbook_edition": c.edition or "",
-                "tags": list(c.tags),
-                "poster": posters[c.key],
-                "lessons": [_lesson(root, c, n, media) for n in range(1, len(c.lessons) + 1)],
-            }
-            for c in courses
-        ],
+        "source": source,
+        "courses": [_course(c, posters[c.key], media, subtitles) for c in courses],
     }
 
 
-def _lesson(root: Path, course: DemoCourse, number: int, media: dict[str, LessonMedia]) -> dict:
-    lesson = course.lessons[number - 1]
-    built = media[_lesson_key(course, number)]
+def lesson_key(course: DemoCourse, number: int) -> str:
+    return f"{course.key}-{number:02d}"
+
+
+def _course(c: DemoCourse, poster: str, media: dict[str, LessonMedia], subtitles) -> dict:
     return {
-        "external_id": f"demo:{_lesson_key(course, number)}",
+        "external_id": f"demo:{c.key}",
+        "title": {"zh": c.title_zh, "en": c.title_en},
+        "description": {"zh": c.description_zh, "en": c.description_en},
+        "stage": c.stage,
+        "grade": c.grade,
+        "subject": c.subject,
+        "series": c.series,
+        "textbook_edition": c.edition or "",
+        "tags": list(c.tags),
+        "poster": poster,
+        "lessons": [_lesson(c, n, media, subtitles) for n in range(1, len(c.lessons) + 1)],
+    }
+
+
+def _lesson(course: DemoCourse, number: int, media: dict[str, LessonMedia], subtitles) -> dict:
+    lesson = course.lessons[number - 1]
+    built = media[lesson_key(course, number)]
+    return {
+        "external_id": f"demo:{lesson_key(course, number)}",
         "position": number,
         "title": {"zh": lesson.title_zh, "en": lesson.title_en},
         "duration": built.duration,
         "hls": built.master,
-        "subtitles": _subtitles(root, course, number, built),
+        "subtitles": subtitles(course, number, built),
     }

@@ -90,22 +90,15 @@ def outage_app(redis_process, tmp_path, small_feed):
     app.extensions["edutv"].close()
 
 
-def wait_until(predicate, limit: float = 5.0) -> bool:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def titles(client) -> list[str]:
     response = client.get("/api/v1/courses?grade=g4")
     assert response.status_code == 200
     return [c["title"]["zh"] for c in response.get_json()["items"]]
 
 
-def test_requests_succeed_while_redis_is_stopped_and_recover_after(outage_app, redis_process):
+def test_requests_succeed_while_redis_is_stopped_and_recover_after(
+    outage_app, redis_process, wait_until
+):
     client = outage_app.test_client()
     assert titles(client) == ["古诗三首"]
     assert client.get("/readyz").get_json()["cache"] == "ok"
@@ -127,7 +120,7 @@ def test_requests_succeed_while_redis_is_stopped_and_recover_after(outage_app, r
 
 
 def test_writes_missed_while_redis_was_away_are_not_served_stale_after(
-    outage_app, redis_process, small_feed
+    outage_app, redis_process, small_feed, wait_until
 ):
     client = outage_app.test_client()
     assert titles(client) == ["古诗三首"]  # now cached in Redis under the current version

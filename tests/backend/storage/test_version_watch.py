@@ -12,15 +12,6 @@ from tv_backend.storage.cache import RedisCache
 pytestmark = pytest.mark.redis
 
 
-def wait_until(predicate, limit: float = 5.0) -> bool:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
-
-
 @pytest.fixture
 def pair(redis_url):
     """Two caches on one namespace, as two gunicorn workers (or hosts) would have."""
@@ -34,7 +25,7 @@ def pair(redis_url):
         cache.close()
 
 
-def test_a_published_version_reaches_the_other_process(pair):
+def test_a_published_version_reaches_the_other_process(pair, wait_until):
     writer, reader = pair
     assert wait_until(lambda: reader._watch.current == 0)
     writer.publish_version(5)
@@ -44,7 +35,7 @@ def test_a_published_version_reaches_the_other_process(pair):
     assert reader._watch.current == 5
 
 
-def test_warm_hits_need_no_round_trip_until_the_version_moves(pair, monkeypatch):
+def test_warm_hits_need_no_round_trip_until_the_version_moves(pair, monkeypatch, wait_until):
     writer, reader = pair
     reader.publish_version(1)  # this process has now read the version from SQL
     writer.put(1, "home", b"rows v1")
