@@ -11,6 +11,7 @@ import re
 
 from flask import Response
 from flask_smorest import Api
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from tv_backend.services.errors import ServiceError
@@ -37,8 +38,19 @@ def _code_name(exc: HTTPException) -> str:
     return re.sub(r"[^a-z0-9]+", "_", (exc.name or "error").lower()).strip("_")
 
 
+class ErrorSchema(Schema):
+    """The one error body (documented in the OpenAPI file)."""
+
+    code = fields.String(metadata={"description": "Machine-readable, e.g. invalid_request."})
+    status = fields.Integer(metadata={"description": "The HTTP status."})
+    message = fields.String(metadata={"description": "What went wrong and what to do."})
+    errors = fields.Dict(metadata={"description": "Per-field or per-record details."})
+
+
 class EduApi(Api):
     """flask-smorest's Api with EduTV's error body."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}

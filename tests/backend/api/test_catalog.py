@@ -174,3 +174,10 @@ def test_openapi_document_describes_the_catalog(client):
         assert "get" in spec["paths"][path]
     params = {p["name"] for p in spec["paths"]["/api/v1/courses"]["get"]["parameters"]}
     assert {"stage", "grade", "subject", "series", "cursor", "limit"} <= params
+
+
+def test_openapi_documents_the_one_error_body(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    error = spec["components"]["schemas"]["Error"]["properties"]
+    assert error["code"]["type"] == "string" and error["status"]["type"] == "integer"
+    assert set(error) == {"code", "status", "message", "errors"}
