@@ -48,7 +48,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--dev", is_flag=True, help="Flask's development server with reload (one process).")
+@click.option("--dev", is_flag=True, help="Flask's development server, reloading on code changes.")
 @click.option("--bind", help="HOST:PORT to listen on (default TV_BIND).")
 @click.option(
     "--workers", type=click.IntRange(1, 64), help="gunicorn workers (default TV_WORKERS)."
@@ -62,7 +62,8 @@ def serve(dev: bool, bind: str | None, workers: int | None) -> None:
         from tv_backend.app import create_app
 
         host, _, port = bind.rpartition(":")
-        create_app(settings).run(host=host or "127.0.0.1", port=int(port), debug=True)
+        # Reload on code changes, but no interactive debugger: errors keep the one body.
+        create_app(settings).run(host=host or "127.0.0.1", port=int(port), use_reloader=True)
         return
     from tv_backend.server import serve as gunicorn_serve
 
