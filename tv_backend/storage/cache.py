@@ -239,7 +239,7 @@ class RedisCache:
         if self._resync:
             return None, None
         known = self._watch.current if self._watch is not None else None
-        if known is not None:
+        if known is not None and not self._breaker.tripped:
             local = self._local.get(known, name)
             if local is not None:
                 return known, local
