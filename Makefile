@@ -7,7 +7,8 @@ export TV_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 .PHONY: help demo test lint bench serve seed-demo
 
 help:
-	@echo "make demo   install what is missing, build the demo catalog, serve it on :8000"
+	@echo "make demo   install what is missing, build the demo catalog, serve it on :8000,"
+	@echo "            and open the TV client where there is a screen"
 	@echo "make test   install what is missing, start Redis/PostgreSQL, lint, run all tests"
 	@echo "make lint   ruff and the import contracts"
 	@echo "make bench  catalog throughput: gunicorn origin against nginx"
@@ -15,7 +16,7 @@ help:
 demo:
 	@scripts/bootstrap.sh demo
 	$(VENV)/edutv seed-demo
-	$(VENV)/edutv serve --bind $${TV_BIND:-127.0.0.1:8000}
+	@scripts/demo.sh
 
 test:
 	@scripts/bootstrap.sh test

@@ -9,10 +9,11 @@ target="${1:-test}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages="ffmpeg redis-server"
+packages="ffmpeg redis-server curl"
 case "$target" in
   demo)  ;;
-  test)  packages="$packages postgresql libvlc5 vlc-plugin-base" ;;
+  test)  packages="$packages postgresql libvlc5 vlc-plugin-base xvfb xauth libgl1-mesa-dri"
+         packages="$packages libmtdev1 tesseract-ocr tesseract-ocr-chi-sim" ;;
   bench) packages="$packages nginx-light wrk" ;;
   *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
 esac

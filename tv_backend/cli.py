@@ -183,6 +183,17 @@ def demo(bind: str | None) -> None:
     ctx.invoke(serve, bind=bind)
 
 
+@main.command()
+def tv() -> None:
+    """Open the TV client against TV_BACKEND_URL (needs a screen; see README)."""
+    try:
+        from tv_client.__main__ import main as tv_main
+    except ImportError as exc:  # a backend-only install
+        message = f"the TV client is not installed ({exc}): pip install 'edutv[client]'"
+        raise Failure(message) from None
+    tv_main()
+
+
 @main.command("settings")
 def show_settings() -> None:
     """Every TV_* variable with its current value and description."""

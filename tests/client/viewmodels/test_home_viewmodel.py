@@ -1,0 +1,102 @@
+"""The home view-model: rows of cards from the home JSON, and its loading/empty/error states."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tv_client.viewmodels import Status, offline_banner, text
+from tv_client.viewmodels.home import PLACEHOLDER_COLOR, HomeState
+
+COURSE = {
+    "id": 7,
+    "title": {"zh": "时分秒", "en": "Hours, Minutes, Seconds"},
+    "poster": "/media/posters/time.jpg",
+    "grade": {"code": "g3", "name": {"zh": "三年级", "en": "Grade 3"}},
+    "subject": {"code": "math", "name": {"zh": "数学", "en": "Maths"}, "color": "#3B7DDD"},
+}
+HOME = {
+    "rows": [
+        {
+            "kind": "latest",
+            "title": {"zh": "最新课程", "en": "New"},
+            "series": None,
+            "items": [COURSE, {**COURSE, "id": 8, "subject": None, "grade": None}],
+        },
+        {
+            "kind": "series",
+            "title": {"zh": "同步课堂", "en": "In Step"},
+            "series": {"code": "tongbu", "color": "#112233"},
+            "items": [COURSE],
+        },
+        {
+            "kind": "series",
+            "title": {"zh": "空", "en": "Empty"},
+            "series": {"code": "empty"},
+            "items": [],
+        },
+    ]
+}
+
+
+def test_rows_become_cards_with_stable_unique_keys():
+    state = HomeState.from_data(HOME, "zh")
+    assert state.status is Status.READY
+    assert [row.key for row in state.rows] == ["latest-0", "series-tongbu"]
+    keys = [card.key for row in state.rows for card in row.cards]
+    assert keys == ["latest-0/0", "latest-0/1", "series-tongbu/0"]
+    first = state.rows[0].cards[0]
+    assert (first.course_id, first.title, first.subtitle) == (7, "时分秒", "三年级 · 数学")
+    assert first.poster == "/media/posters/time.jpg" and first.color == "#3B7DDD"
+    assert state.rows[0].cards[1].color == PLACEHOLDER_COLOR
+    assert state.rows[1].color == "#112233"
+
+
+def test_english():
+    state = HomeState.from_data(HOME, "en")
+    assert state.rows[0].title == "New"
+    assert state.rows[0].cards[0].subtitle == "Grade 3 · Maths"
+
+
+@pytest.mark.parametrize("data", [{"rows": []}, {}, {"rows": [HOME["rows"][2]]}])
+def test_no_courses_is_empty_with_a_message(data):
+    state = HomeState.from_data(data, "zh")
+    assert state.status is Status.EMPTY and state.message == "暂时没有课程"
+
+
+def test_loading_and_errors_have_visible_text():
+    assert HomeState.loading("zh").message == "正在加载…"
+    assert HomeState.failed("boom", "en").message == "Something went wrong: boom"
+    offline = HomeState.failed("refused", "zh", offline=True)
+    assert offline.status is Status.ERROR and offline.offline and "无法连接" in offline.message
+
+
+def test_offline_copy_carries_the_banner_and_online_drops_it():
+    at = datetime(2026, 3, 1, 14, 5).timestamp()
+    state = HomeState.from_data(HOME, "zh", offline=True, fetched_at=at)
+    assert state.banner == "离线：显示 14:05 的内容"
+    assert state.online().banner == "" and not state.online().offline
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh", "离线：显示 09:30 的内容"), ("en", "Offline: showing content from 09:30")],
+)
+def test_offline_banner(language, expected):
+    at = datetime(2026, 3, 1, 9, 30, tzinfo=UTC).timestamp()
+    assert offline_banner(at, language, UTC) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "language", "expected"),
+    [
+        ({"zh": "数学", "en": "Maths"}, "en", "Maths"),
+        ({"zh": "数学", "en": ""}, "en", "数学"),
+        ({"en": "Maths"}, "zh", "Maths"),
+        (None, "zh", ""),
+        ("plain", "en", "plain"),
+    ],
+)
+def test_text_falls_back_to_chinese_then_anything(names, language, expected):
+    assert text(names, language) == expected

@@ -1,0 +1,151 @@
+"""The TV client's application: ``TvApp.build()`` is its one composition root.
+
+It reads the settings, builds the catalog client (disk cache, retries, connectivity), the key
+table, the background tasks and the screens, and hands each screen its dependencies. Raw keys
+become actions here, once: Home always goes home, Back always goes back (after the screen had
+its say), everything else goes to the current screen's ``on_action``. While a screen shows its
+stored copy an offline banner says from when; a timer probes the backend and reloads the
+screen when it answers again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.floatlayout import FloatLayout
+
+from tv_client import theme
+from tv_client.api import CatalogClient, DiskCache, Fetched
+from tv_client.navigation.keys import DEFAULT, Action, KeyPress, KeyTable, load_overrides
+from tv_client.screens.base import Context
+from tv_client.screens.course import CourseScreen
+from tv_client.screens.home import HomeScreen
+from tv_client.screens.navigator import Navigator
+from tv_client.screens.player import PlayerScreen
+from tv_client.screens.tasks import BackgroundTasks
+from tv_client.settings import Settings
+from tv_client.viewmodels import offline_banner
+from tv_client.widgets.text import place_label, tv_label
+
+log = logging.getLogger(__name__)
+
+PROBE_EVERY = 1.0  # seconds between asking the monitor whether a probe is due
+SCREENS = {"home": HomeScreen, "course": CourseScreen, "player": PlayerScreen}
+
+
+class TvApp(App):
+    """The EduTV TV client."""
+
+    title = "EduTV"
+
+    def __init__(self, settings: Settings | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._settings = settings
+
+    def build(self):
+        settings = self.settings_ = self._settings or Settings.from_env()
+        theme.register_fonts(settings.resolved_assets_dir)
+        Window.clearcolor = theme.color("background")
+        cache = DiskCache(settings.resolved_data_dir / "catalog")
+        self.catalog = CatalogClient(settings.backend_url, cache=cache)
+        self.keys = self._key_table(settings)
+        self.tasks = BackgroundTasks()
+        context = Context(
+            catalog=self.catalog,
+            tasks=self.tasks,
+            language=settings.language,
+            open=self._open,
+            report=self.report,
+        )
+        self.navigator = Navigator(
+            {n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()}
+        )
+        root = FloatLayout()
+        root.add_widget(self.navigator.manager)
+        self.banner = tv_label("", theme.TEXT_SMALL, color="text", halign="center")
+        self.banner.opacity = 0
+        root.add_widget(self.banner)
+        Window.bind(on_key_down=self._on_key_down, size=lambda *_: self._place_banner())
+        Clock.schedule_interval(self._check_link, PROBE_EVERY)
+        self.navigator.open("home")
+        self._place_banner()
+        return root
+
+    @staticmethod
+    def _key_table(settings: Settings) -> KeyTable:
+        return load_overrides(settings.keymap) if settings.keymap else DEFAULT
+
+    def _open(self, name: str, **params: Any) -> None:
+        self.navigator.open(name, **params)
+
+    def _on_key_down(self, _window, key: int, _scancode, _codepoint, _modifiers) -> bool:
+        press = self.keys.lookup(key)
+        if press is None:
+            return False
+        self.handle(press)
+        return True  # also keeps Kivy from closing the window on Escape
+
+    def handle(self, press: KeyPress) -> None:
+        """One action: Home goes home, Back goes back unless the screen uses it, else the screen."""
+        if press.action is Action.HOME:
+            self.navigator.home()
+            return
+        screen = self.navigator.current
+        if screen is not None and screen.on_action(press):
+            return
+        if press.action is Action.BACK:
+            self.navigator.back()  # on home there is nothing behind: Back does nothing
+
+    def report(self, fetched: Fetched) -> None:
+        """Every answer passes here: stored copies raise the offline banner, live ones drop it."""
+        if fetched.offline:
+            self.banner.text = offline_banner(fetched.fetched_at, self.settings_.language)
+            self.banner.opacity = 1
+        else:
+            self.banner.opacity = 0
+        self._place_banner()
+
+    def _place_banner(self) -> None:
+        w = 720
+        place_label(
+            self.banner, theme.LOGICAL_W - theme.SAFE_X - w, theme.SAFE_Y, w, 64, theme.TEXT_SMALL
+        )
+        self.banner.canvas.before.clear()
+        if self.banner.opacity:
+            from kivy.graphics import Color, RoundedRectangle
+
+            with self.banner.canvas.before:
+                Color(*theme.color("banner"))
+                RoundedRectangle(pos=self.banner.pos, size=self.banner.size, radius=[theme.px(12)])
+
+    def _check_link(self, _dt: float) -> None:
+        if self.catalog.monitor.should_probe(time.time()):
+            self.tasks.run("probe", self.catalog.probe, self._probed, lambda _e: None)
+
+    def _probed(self, online: bool) -> None:
+        if online and self.navigator.current is not None:
+            log.info("the backend answers again: reloading %s", self.navigator.current.name)
+            self.banner.opacity = 0
+            self._place_banner()
+            self.navigator.current.reload()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The app's visible state as plain data (UI tests and benchmarks read it)."""
+        screen = self.navigator.current
+        return {
+            "screen": screen.name if screen else None,
+            "stack": [name for name, _ in self.navigator.stack],
+            "banner": self.banner.text if self.banner.opacity else "",
+            "window": list(Window.size),
+            "busy": self.tasks.pending(),
+            **(screen.snapshot() if screen else {}),
+        }
+
+    def on_stop(self) -> None:
+        self.tasks.shutdown()
+        self.catalog.close()

@@ -1,0 +1,65 @@
+"""What every screen gets and offers: its dependencies in, actions in, a state snapshot out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kivy.graphics import Color, Rectangle
+from kivy.uix.screenmanager import Screen
+
+from tv_client import theme
+from tv_client.api import CatalogClient, Fetched
+from tv_client.navigation.keys import KeyPress
+from tv_client.screens.tasks import BackgroundTasks
+
+
+@dataclass(frozen=True)
+class Context:
+    """The dependencies the composition root hands to every screen."""
+
+    catalog: CatalogClient
+    tasks: BackgroundTasks
+    language: str
+    open: Callable[..., None]  # open(screen_name, **params): push a screen
+    report: Callable[[Fetched], None]  # every answer, so the app can show the offline banner
+
+
+class TvScreen(Screen):
+    """A screen driven by actions. Subclasses override `show`, `on_action` and `snapshot`."""
+
+    def __init__(self, context: Context, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+        with self.canvas.before:
+            Color(*theme.color("background"))
+            self._bg = Rectangle(pos=self.pos, size=self.size)
+        self.bind(size=self._resize, pos=self._resize)
+
+    def _resize(self, *_args: object) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+        self.relayout()
+
+    def show(self, **params: Any) -> None:
+        """The screen is opened with ``params`` (pushed on the back stack)."""
+
+    def resume(self) -> None:
+        """The screen shows again after Back: keep its content and focus."""
+
+    def reload(self) -> None:
+        """Fetch the content again (the backend is back)."""
+
+    def relayout(self) -> None:
+        """Place widgets for the current window size."""
+
+    def on_action(self, press: KeyPress) -> bool:
+        """Handle one remote action; True when handled."""
+        return False
+
+    def focused_id(self) -> str | None:
+        return None
+
+    def snapshot(self) -> dict[str, Any]:
+        """The screen's state as plain data, for UI tests and benchmarks."""
+        return {"focus": self.focused_id()}

@@ -1,0 +1,60 @@
+"""The back stack: Back always goes back, Home always goes home.
+
+Screens are built lazily, once each, by the factories the composition root hands in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from tv_client.screens.base import TvScreen
+
+
+class Navigator:
+    """Owns the ``ScreenManager`` and the stack of ``(screen name, params)``."""
+
+    def __init__(self, factories: dict[str, Callable[[str], TvScreen]], home: str = "home") -> None:
+        self.manager = ScreenManager(transition=NoTransition())
+        self._factories = factories
+        self.home_name = home
+        self.stack: list[tuple[str, dict[str, Any]]] = []
+
+    @property
+    def current(self) -> TvScreen | None:
+        return self._screen(self.stack[-1][0]) if self.stack else None
+
+    def open(self, name: str, **params: Any) -> None:
+        """Push ``name`` with ``params`` and show it."""
+        self.stack.append((name, params))
+        screen = self._screen(name)
+        self.manager.current = name
+        screen.show(**params)
+
+    def back(self) -> bool:
+        """Pop to the previous screen; False on the home screen (nothing to go back to)."""
+        if len(self.stack) <= 1:
+            return False
+        self.stack.pop()
+        self._resume()
+        return True
+
+    def home(self) -> None:
+        """Go straight back to the home screen."""
+        if not self.stack:
+            self.open(self.home_name)
+            return
+        del self.stack[1:]
+        self._resume()
+
+    def _resume(self) -> None:
+        name = self.stack[-1][0]
+        self.manager.current = name
+        self._screen(name).resume()
+
+    def _screen(self, name: str) -> TvScreen:
+        if not self.manager.has_screen(name):
+            self.manager.add_widget(self._factories[name](name))
+        return self.manager.get_screen(name)

@@ -1,0 +1,1 @@
+"""Kivy widgets of the TV client: labels, poster cards and virtualised rows of cards."""

@@ -1,0 +1,111 @@
+"""A titled horizontal row of poster cards, virtualised: only the visible cards are widgets.
+
+The row remembers its focused index and its scroll offset, and scrolls so the focused card is
+revealed with half a card of margin (the next one peeks in). Cards leaving the visible range
+go back to a small pool and are rebound to other courses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kivy.uix.widget import Widget
+
+from tv_client import theme
+from tv_client.navigation.focus import Focusable, Rect
+from tv_client.navigation.scrolling import scroll_to_reveal, visible_range
+from tv_client.viewmodels.home import Row
+from tv_client.widgets.poster_card import CARD_H, CARD_W, PosterCard
+from tv_client.widgets.text import place_label, tv_label
+
+GAP = 40
+PITCH = CARD_W + GAP
+ROW_TITLE_H = 56
+ROW_H = ROW_TITLE_H + CARD_H
+VIEW_X = theme.SAFE_X
+VIEW_W = theme.LOGICAL_W - 2 * theme.SAFE_X
+
+
+class CardRow(Widget):
+    """One home row. Coordinates are logical (y down); `layout` places it at a given top."""
+
+    def __init__(self, row: Row, media_url: Callable[[str | None], str | None]) -> None:
+        super().__init__(size_hint=(None, None))
+        self.row = row
+        self.offset = 0.0
+        self.focused_index = 0
+        self.visited = False
+        self.top_y = 0.0
+        self._media_url = media_url
+        self._cards: dict[int, PosterCard] = {}
+        self._pool: list[PosterCard] = []
+        self.title = tv_label(row.title, theme.TEXT_TITLE, bold=True, shorten=True)
+        self.add_widget(self.title)
+
+    def key_of(self, index: int) -> str:
+        return self.row.cards[index].key
+
+    def rebind(self, row: Row) -> None:
+        """New content for the same row (a reload): keep focus and scroll where still valid."""
+        self.row = row
+        self.title.text = row.title
+        self.focused_index = min(self.focused_index, len(row.cards) - 1)
+        for card in self._cards.values():
+            card.card = None
+
+    def reveal(self, index: int) -> None:
+        """Focus ``index`` in this row and scroll it into view."""
+        self.focused_index = index
+        self.visited = True
+        rect = Rect(index * PITCH, 0, CARD_W, CARD_H)
+        dx, _ = scroll_to_reveal(rect, Rect(self.offset, 0, VIEW_W, CARD_H), margin=CARD_W / 2)
+        end = max(0.0, len(self.row.cards) * PITCH - GAP - VIEW_W)
+        self.offset = min(max(0.0, self.offset + dx), end)
+
+    def card_rect(self, index: int) -> Rect:
+        x = VIEW_X + index * PITCH - self.offset
+        return Rect(x, self.top_y + ROW_TITLE_H, CARD_W, CARD_H)
+
+    def layout(self, top_y: float, focused_key: str | None) -> None:
+        """Place the row at logical ``top_y`` and materialise only its visible cards."""
+        self.top_y = top_y
+        place_label(self.title, VIEW_X, top_y, VIEW_W, ROW_TITLE_H - 8, theme.TEXT_TITLE)
+        wanted = visible_range(-self.offset, CARD_W, GAP, VIEW_W, len(self.row.cards))
+        for index in [i for i in self._cards if i not in wanted]:
+            self._release(index)
+        focused_widget = None
+        for index in wanted:
+            card = self._cards.get(index) or self._acquire(index)
+            card.show(self.row.cards[index])
+            focused = self.key_of(index) == focused_key
+            card.place(self.card_rect(index), focused)
+            if focused:
+                focused_widget = card
+        if focused_widget is not None:  # drawn last, so its enlarged poster overlaps neighbours
+            self.remove_widget(focused_widget)
+            self.add_widget(focused_widget)
+
+    def release_all(self) -> None:
+        for index in list(self._cards):
+            self._release(index)
+
+    def focusables(self) -> list[Focusable]:
+        """The materialised cards, for spatial focus."""
+        return [
+            Focusable(self.key_of(i), self.card_rect(i), row=self.row.key)
+            for i in sorted(self._cards)
+        ]
+
+    def cards(self) -> dict[int, PosterCard]:
+        return dict(self._cards)
+
+    def _acquire(self, index: int) -> PosterCard:
+        card = self._pool.pop() if self._pool else PosterCard(self._media_url)
+        self._cards[index] = card
+        self.add_widget(card)
+        return card
+
+    def _release(self, index: int) -> None:
+        card = self._cards.pop(index)
+        self.remove_widget(card)
+        self._pool.append(card)
