@@ -23,10 +23,12 @@ from tv_client import theme
 from tv_client.api import CatalogClient, DiskCache, Fetched
 from tv_client.navigation.keys import DEFAULT, Action, KeyPress, KeyTable, load_overrides
 from tv_client.screens.base import Context
+from tv_client.screens.browse import BrowseScreen
 from tv_client.screens.course import CourseScreen
 from tv_client.screens.home import HomeScreen
 from tv_client.screens.navigator import Navigator
 from tv_client.screens.player import PlayerScreen
+from tv_client.screens.search import SearchScreen
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
 from tv_client.viewmodels import offline_banner
@@ -35,7 +37,13 @@ from tv_client.widgets.text import place_label, tv_label
 log = logging.getLogger(__name__)
 
 PROBE_EVERY = 1.0  # seconds between asking the monitor whether a probe is due
-SCREENS = {"home": HomeScreen, "course": CourseScreen, "player": PlayerScreen}
+SCREENS = {
+    "home": HomeScreen,
+    "search": SearchScreen,
+    "browse": BrowseScreen,
+    "course": CourseScreen,
+    "player": PlayerScreen,
+}
 
 
 class TvApp(App):

@@ -1,7 +1,10 @@
-"""The home screen: titled rows of course cards from ``/api/v1/home``.
+"""The home screen: a top bar, then titled rows of course cards from ``/api/v1/home``.
 
 Left/right move within a row, up/down between rows (landing on each row's remembered card);
 OK opens the course. Rows and their cards are virtualised: only what is on screen is a widget.
+Up from the first row reaches the top bar (搜索 Search, 分类 Browse, and 直播 Live and 设置
+Settings, visible but disabled until their issues land); OK there opens the screen, Down goes
+(or Back) goes back to the card focus came from.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from tv_client.screens.base import TvScreen
 from tv_client.viewmodels import Status
 from tv_client.viewmodels.home import HomeState
 from tv_client.widgets.card_row import ROW_H, VIEW_W, VIEW_X, CardRow
+from tv_client.widgets.nav_bar import CHIP_H, ChipLook, ChipRow
 from tv_client.widgets.text import place_label, tv_label
 
 HEADER_H = 96
@@ -26,6 +30,17 @@ AREA_TOP = theme.SAFE_Y + HEADER_H
 AREA_H = theme.LOGICAL_H - theme.SAFE_Y - AREA_TOP
 ROW_GAP = 48
 VIEWPORT = Rect(0, AREA_TOP, theme.LOGICAL_W, AREA_H)
+HEADING_W = 600
+NAV_AREA = Rect(VIEW_X + HEADING_W, theme.SAFE_Y + 6, VIEW_W - HEADING_W, CHIP_H)
+NAV_PREFIX = "nav/"
+# The top bar: (screen, labels, enabled). Live TV and settings come with their own issues.
+NAV_ITEMS = (
+    ("search", {"zh": "搜索", "en": "Search"}, True),
+    ("browse", {"zh": "分类", "en": "Browse"}, True),
+    ("live", {"zh": "直播", "en": "Live"}, False),
+    ("settings", {"zh": "设置", "en": "Settings"}, False),
+)
+NAV_ENABLED = [name for name, _labels, enabled in NAV_ITEMS if enabled]
 
 
 class HomeScreen(TvScreen):
@@ -35,12 +50,14 @@ class HomeScreen(TvScreen):
         super().__init__(context, **kwargs)
         self.state = HomeState.loading(context.language)
         self.focus: str | None = None
+        self.card_focus: str | None = None  # the card to return to from the top bar
         self.scroll = 0.0
         self._rows: dict[str, CardRow] = {}
         self._layer = Widget()
         self.heading = tv_label("EduTV 空中课堂", theme.TEXT_HERO, bold=True)
         self.notice = tv_label(halign="center", size=theme.TEXT_TITLE, color="text_dim")
-        for child in (self._layer, self.heading, self.notice):
+        self.nav = ChipRow()
+        for child in (self._layer, self.heading, self.nav, self.notice):
             self.add_widget(child)
 
     def show(self, **_params: Any) -> None:
@@ -80,6 +97,8 @@ class HomeScreen(TvScreen):
         self.relayout()
 
     def _valid_focus(self) -> str | None:
+        if self.focus is not None and self.focus.startswith(NAV_PREFIX):
+            return self.focus
         if not self.state.rows:
             return None
         if self.focus is not None:
@@ -90,7 +109,8 @@ class HomeScreen(TvScreen):
         return self.state.rows[0].cards[0].key
 
     def relayout(self) -> None:
-        place_label(self.heading, VIEW_X, theme.SAFE_Y, VIEW_W, HEADER_H - 16, theme.TEXT_HERO)
+        place_label(self.heading, VIEW_X, theme.SAFE_Y, HEADING_W, HEADER_H - 16, theme.TEXT_HERO)
+        self._place_nav()
         shown = self.state.status is not Status.READY
         self.notice.text = self.state.message if shown else ""
         place_label(self.notice, VIEW_X, AREA_TOP, VIEW_W, AREA_H / 2, theme.TEXT_TITLE)
@@ -107,16 +127,53 @@ class HomeScreen(TvScreen):
                 widget.release_all()
                 self._layer.remove_widget(widget)
 
+    def _place_nav(self) -> None:
+        lang = self.context.language
+        looks = [
+            ChipLook(labels.get(lang) or labels["zh"], self.focus == NAV_PREFIX + name, enabled=on)
+            for name, labels, on in NAV_ITEMS
+        ]
+        self.nav.show(looks, NAV_AREA)
+
     def on_action(self, press: KeyPress) -> bool:
+        if self.focus is not None and self.focus.startswith(NAV_PREFIX):
+            return self._on_nav(press)
         direction = Direction.of(press.action)
+        if direction is not None and self.focus is None:  # no cards: the top bar still works
+            self.focus = NAV_PREFIX + NAV_ENABLED[0]
+            self._place_nav()
+            return True
         if direction is not None:
             self._move(direction)
             return True
-        if press.action is Action.OK and self.focus:
-            card = self._focused_card()
+        card = self._focused_card()
+        if press.action is Action.OK and card is not None:
             self.context.open("course", course_id=card.course_id, title=card.title)
             return True
         return False
+
+    def _on_nav(self, press: KeyPress) -> bool:
+        """Keys on the top bar: along it, down to the cards, OK opens the screen."""
+        name = self.focus.removeprefix(NAV_PREFIX)
+        index = NAV_ENABLED.index(name)
+        if press.action in (Action.LEFT, Action.RIGHT):
+            step = 1 if press.action is Action.RIGHT else -1
+            index = min(max(0, index + step), len(NAV_ENABLED) - 1)
+            self.focus = NAV_PREFIX + NAV_ENABLED[index]
+            self._place_nav()
+            return True
+        if press.action in (Action.DOWN, Action.BACK):
+            if self.state.rows:
+                self._focus(self._valid_card(self.card_focus))
+            return True
+        if press.action is Action.OK:
+            self.context.open(name)
+            return True
+        return press.action is Action.UP
+
+    def _valid_card(self, key: str | None) -> str:
+        self.focus = key
+        return self._valid_focus()
 
     def _move(self, direction: Direction) -> None:
         if self.focus is None:
@@ -126,6 +183,11 @@ class HomeScreen(TvScreen):
         remembered = {w.row.key: w.key_of(w.focused_index) for w in live if w.visited}
         memory = FocusMemory(self.focus, remembered)
         target = move(self.focus, direction, items, memory=memory, viewport=VIEWPORT)
+        if target == self.focus and direction is Direction.UP:
+            self.card_focus = self.focus  # nothing above the first row but the top bar
+            self.focus = NAV_PREFIX + NAV_ENABLED[0]
+            self.relayout()
+            return
         self._focus(target)
 
     def _focus(self, key: str) -> None:
@@ -139,6 +201,8 @@ class HomeScreen(TvScreen):
         self.relayout()
 
     def _focused_card(self):
+        if self.focus is None or self.focus.startswith(NAV_PREFIX):
+            return None
         row_key, _, index = self.focus.rpartition("/")
         return self._rows[row_key].row.cards[int(index)]
 
@@ -156,13 +220,13 @@ class HomeScreen(TvScreen):
             "materialised_rows": len(live),
             "materialised_cards": len(cards),
             "posters": {c.card.key: c.poster_state for c in cards if c.card is not None},
-            "focused_title": self._focused_card().title if self.focus else None,
+            "focused_title": card.title if (card := self._focused_card()) else None,
             **self._focus_geometry(),
         }
 
     def _focus_geometry(self) -> dict[str, Any]:
         """Where the focused card is: logical (y down) and in window pixels (y up)."""
-        if self.focus is None:
+        if self._focused_card() is None:
             return {}
         row_key, _, index = self.focus.rpartition("/")
         row = self._rows[row_key]
