@@ -11,7 +11,7 @@ help:
 	@echo "            and open the TV client where there is a screen"
 	@echo "make test   install what is missing, start Redis/PostgreSQL, lint, run all tests"
 	@echo "make lint   ruff and the import contracts"
-	@echo "make bench  catalog throughput: gunicorn origin against nginx"
+	@echo "make bench  catalog throughput (gunicorn against nginx), TV client responsiveness"
 
 demo:
 	@scripts/bootstrap.sh demo
@@ -33,3 +33,4 @@ bench:
 	@scripts/bootstrap.sh bench
 	@scripts/services.sh
 	$(VENV)/python bench/catalog_http.py
+	$(VENV)/python bench/tv_client.py

@@ -57,6 +57,8 @@ class TvApp(App):
 
     def build(self):
         settings = self.settings_ = self._settings or Settings.from_env()
+        for noisy in ("httpx", "httpcore"):  # one DEBUG line per request otherwise
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         theme.register_fonts(settings.resolved_assets_dir)
         Window.clearcolor = theme.color("background")
         cache = DiskCache(settings.resolved_data_dir / "catalog")
