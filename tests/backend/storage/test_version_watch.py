@@ -13,13 +13,16 @@ pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-def pair(redis_url):
+def pair(redis_url, wait_until):
     """Two caches on one namespace, as two gunicorn workers (or hosts) would have."""
     namespace = uuid.uuid4().hex
     caches = [
         RedisCache.from_url(redis_url, timeout=1, retry_after=5, namespace=namespace, watch=True)
         for _ in range(2)
     ]
+    # Subscribing happens in the background and asks for a resync when it lands: wait for it,
+    # so that what a test publishes afterwards is not undone by a late first subscription.
+    assert wait_until(lambda: all(c._watch.current is not None for c in caches))
     yield caches
     for cache in caches:
         cache.close()
