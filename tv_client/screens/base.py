@@ -57,6 +57,11 @@ class TvScreen(Screen):
         """Handle one remote action; True when handled."""
         return False
 
+    def open_chosen_course(self, course_id: int, title: str) -> bool:
+        """Open the course a view-model's ``Outcome`` chose; the key is handled."""
+        self.context.open("course", course_id=course_id, title=title)
+        return True
+
     def focused_id(self) -> str | None:
         return None
 

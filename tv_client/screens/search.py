@@ -73,9 +73,8 @@ class SearchScreen(TvScreen):
     def on_action(self, press: KeyPress) -> bool:
         outcome = self.vm.press(press)
         if outcome.open_course is not None:
-            card = self.vm.cards[self.vm.result_index]
-            self.context.open("course", course_id=outcome.open_course, title=card.title)
-            return True
+            title = self.vm.cards[self.vm.result_index].title
+            return self.open_chosen_course(outcome.open_course, title)
         self._after_change()
         return outcome.consumed
 

@@ -5,6 +5,7 @@ No Kivy, no I/O: a screen asks its view-model for a state after each answer and 
 - ``Status``: loading, ready, empty, error, shared by every screen.
 - ``text``: the ``{"zh": ..., "en": ...}`` names of the API in one language.
 - ``offline_banner``: the banner shown while a screen shows its stored copy.
+- ``Outcome``: what a key press did on a screen whose view-model takes the keys.
 - ``home``: the home screen's rows of cards. ``course``: one course and its lessons.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 
@@ -64,3 +66,15 @@ MESSAGES = {
 def message(key: str, language: str, *args: object) -> str:
     """A fixed interface message in ``language``, formatted with ``args``."""
     return text(MESSAGES[key], language).format(*args)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a key press did: ``consumed`` False means the screen acts (Back goes back)."""
+
+    consumed: bool
+    open_course: int | None = None
+
+
+HANDLED = Outcome(True)
+IGNORED = Outcome(False)

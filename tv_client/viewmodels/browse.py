@@ -28,7 +28,7 @@ from typing import Any
 from tv_client.navigation.focus import Direction
 from tv_client.navigation.keys import Action, KeyPress
 from tv_client.navigation.scrolling import grid_neighbour
-from tv_client.viewmodels import Status, message, text
+from tv_client.viewmodels import HANDLED, IGNORED, Outcome, Status, message, text
 from tv_client.viewmodels.home import Card, card
 
 COLUMNS = 5
@@ -81,18 +81,6 @@ class CoursesRequest:
     grade: str | None
     subject: str | None
     cursor: str | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a key press did: ``consumed`` False means the screen acts (Back goes back)."""
-
-    consumed: bool
-    open_course: int | None = None
-
-
-HANDLED = Outcome(True)
-IGNORED = Outcome(False)
 
 
 class BrowseViewModel:

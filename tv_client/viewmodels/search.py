@@ -27,7 +27,7 @@ from typing import Any
 from tv_client.navigation.focus import Direction
 from tv_client.navigation.keys import Action, KeyPress
 from tv_client.navigation.scrolling import grid_neighbour
-from tv_client.viewmodels import message, offline_banner
+from tv_client.viewmodels import HANDLED, IGNORED, Outcome, message, offline_banner
 from tv_client.viewmodels import text as localized
 from tv_client.viewmodels.home import Card, card
 from tv_client.viewmodels.keyboard import Keyboard, KeyView
@@ -67,18 +67,6 @@ class SearchRequest:
 
     request_id: int
     query: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a key press did: ``consumed`` False means the screen acts (Back goes back)."""
-
-    consumed: bool
-    open_course: int | None = None
-
-
-HANDLED = Outcome(True)
-IGNORED = Outcome(False)
 
 
 class SearchViewModel:

@@ -40,9 +40,7 @@ class PosterCard(Widget):
         self.placeholder = tv_label(size=theme.TEXT_TITLE, bold=True, halign="center")
         # anim_delay=-1: Kivy's animated "loading" image would redraw the screen ~10 times a
         # second while a poster is hidden behind its placeholder (bench/tv_client.py saw it).
-        self.poster = AsyncImage(
-            fit_mode="cover", opacity=0, size_hint=(None, None), anim_delay=-1
-        )
+        self.poster = AsyncImage(fit_mode="cover", opacity=0, size_hint=(None, None), anim_delay=-1)
         self.poster.bind(on_load=self._loaded, on_error=self._failed)
         self.title = tv_label(size=theme.TEXT_SMALL, shorten=True, shorten_from="right")
         for child in (self.placeholder, self.poster, self.title):
