@@ -140,6 +140,24 @@ def _error_lines(errors, prefix: str = "") -> list[str]:
     return [f"{prefix.rstrip('.')}: {errors}"]
 
 
+class _ProgressBar:
+    """A click progress bar that appears with the first report, when the total is known."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label=self._label, show_pos=True)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
 @main.command("seed-demo")
 @click.option(
     "--jobs",
@@ -155,21 +173,13 @@ def seed_demo(jobs: int, limit: int | None) -> None:
     from tv_backend.media import MediaError
 
     svc = _services(_settings())
-    bars: list = []
-
-    def progress(done: int, total: int) -> None:
-        if not bars:
-            bars.append(click.progressbar(length=total, label="lessons", show_pos=True))
-            bars[0].__enter__()
-        bars[0].update(done - bars[0].pos)
-
+    bar = _ProgressBar("lessons")
     try:
-        report = seed(svc, jobs=jobs, limit=limit, progress=progress, echo=click.echo)
+        report = seed(svc, jobs=jobs, limit=limit, progress=bar, echo=click.echo)
     except MediaError as exc:
         raise Failure(f"building demo media failed: {exc}") from None
     finally:
-        if bars:
-            bars[0].__exit__(None, None, None)
+        bar.close()
         svc.close()
     click.echo(f"demo catalog ready: {report}")
 
