@@ -27,8 +27,11 @@ HOME = s.HomeSchema()
 @blp.route("/taxonomy")
 @blp.response(200, s.TaxonomySchema)
 def taxonomy():
-    """Stages with their grades, subjects and series, in display order."""
-    return cached_json(TAXONOMY, services().catalog.taxonomy)
+    """Stages with their grades, subjects and series, in display order.
+
+    Each stage, grade and series lists the subjects it has courses in (``subjects``).
+    """
+    return cached_json(TAXONOMY, services().catalog.offered_taxonomy)
 
 
 @blp.route("/courses")

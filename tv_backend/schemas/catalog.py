@@ -40,15 +40,20 @@ class HomeQuerySchema(Schema):
     grade = fields.String(validate=CODE, metadata={"description": "The child's grade code."})
 
 
+OFFERED = {"description": "Codes of the subjects with courses here, in the subjects' order."}
+
+
 class GradeSchema(Schema):
     code = fields.String()
     name = Bilingual("name")
+    subjects = fields.List(fields.String(), metadata=OFFERED)
 
 
 class StageSchema(Schema):
     code = fields.String()
     name = Bilingual("name")
     grades = fields.List(fields.Nested(GradeSchema))
+    subjects = fields.List(fields.String(), metadata=OFFERED)
 
 
 class LabelSchema(Schema):
@@ -61,6 +66,7 @@ class LabelSchema(Schema):
 
 class SeriesSchema(LabelSchema):
     description = Bilingual("description")
+    subjects = fields.List(fields.String(), metadata=OFFERED)
 
 
 class TaxonomySchema(Schema):

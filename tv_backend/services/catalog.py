@@ -2,6 +2,10 @@
 
 Reads return model objects; the HTTP edge dumps them with marshmallow and caches the bytes
 (``ResponseCache``) under the catalog version, so these run only on a cache miss.
+
+`CatalogService.offered_taxonomy` is the taxonomy as the TV browses it: each stage, grade and
+series carries the codes of the subjects it has courses in, so a stage offers only its subjects
+and a series without courses can be left out.
 """
 
 from __future__ import annotations
@@ -9,15 +13,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from tv_backend.services.errors import InvalidQuery, NotFound
 from tv_backend.services.search_index import MAX_QUERY, query_terms, search_rank
 from tv_backend.storage.catalog import CatalogRepository, CourseFilter, Taxonomy
-from tv_backend.storage.models import Course, Series
+from tv_backend.storage.models import Course, Grade, Series, Stage, Subject
 
 HOME_ROW_SIZE = 12
 SEARCH_POOL = 200  # matches ranked in Python; more than a TV screen ever shows
+OFFER_PAGE = 500  # courses read at a time while finding which subjects each place offers
 
 
 @dataclass(frozen=True)
@@ -35,12 +42,74 @@ class HomeRow:
     series: Series | None = None
 
 
+@dataclass(frozen=True)
+class Offered:
+    """A stage, grade or series with the codes of the subjects it has courses in.
+
+    ``grades`` is filled for stages; ``color`` and the description for series.
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    subjects: list[str]
+    grades: list[Offered] = field(default_factory=list)
+    color: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+
+
+@dataclass(frozen=True)
+class OfferedTaxonomy:
+    stages: list[Offered]
+    subjects: Sequence[Subject]
+    series: list[Offered]
+
+
 class CatalogService:
     def __init__(self, repo: CatalogRepository) -> None:
         self.repo = repo
 
     def taxonomy(self) -> Taxonomy:
         return self.repo.taxonomy()
+
+    def offered_taxonomy(self) -> OfferedTaxonomy:
+        """The taxonomy with the subjects each stage, grade and series has courses in."""
+        taxonomy = self.repo.taxonomy()
+        found = self._subjects_with_courses()
+
+        def offered(kind: str, item: Stage | Grade | Series, **extra) -> Offered:
+            codes = found[kind, item.code]
+            subjects = [s.code for s in taxonomy.subjects if s.code in codes]
+            return Offered(item.code, item.name_zh, item.name_en, subjects, **extra)
+
+        stages = [
+            offered("stage", stage, grades=[offered("grade", g) for g in stage.grades])
+            for stage in taxonomy.stages
+        ]
+        series = [
+            offered(
+                "series",
+                s,
+                color=s.color,
+                description_zh=s.description_zh,
+                description_en=s.description_en,
+            )
+            for s in taxonomy.series
+        ]
+        return OfferedTaxonomy(stages, taxonomy.subjects, series)
+
+    def _subjects_with_courses(self) -> defaultdict[tuple[str, str], set[str]]:
+        """Subject codes by ``("stage" | "grade" | "series", code)``, read from every course."""
+        found: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        after = 0
+        while courses := self.repo.courses(CourseFilter(), after=after, limit=OFFER_PAGE):
+            for course in courses:
+                for kind, place in _places(course):
+                    if place is not None:
+                        found[kind, place.code].add(course.subject.code)
+            after = courses[-1].id
+        return found
 
     def courses(self, where: CourseFilter, *, cursor: str | None, limit: int) -> CoursePage:
         """One page of courses; ``cursor`` is the opaque ``next_cursor`` of the previous page."""
@@ -97,6 +166,10 @@ class CatalogService:
         }
         if errors:
             raise InvalidQuery("A filter names something the catalog does not have.", errors)
+
+
+def _places(course: Course) -> tuple[tuple[str, Stage | Grade | Series | None], ...]:
+    return (("stage", course.stage), ("grade", course.grade), ("series", course.series))
 
 
 def encode_cursor(last_id: int) -> str:

@@ -30,6 +30,22 @@ def test_taxonomy_lists_stages_with_grades_subjects_and_series(client):
     assert {s["code"] for s in body["subjects"]} >= {"math", "chinese", "english"}
 
 
+@pytest.mark.parametrize("page", [2, 500])  # the courses are read a page at a time
+def test_taxonomy_lists_the_subjects_each_stage_grade_and_series_has_courses_in(
+    client, monkeypatch, page
+):
+    monkeypatch.setattr("tv_backend.services.catalog.OFFER_PAGE", page)
+    body = client.get("/api/v1/taxonomy").get_json()
+    stages = {s["code"]: s for s in body["stages"]}
+    assert stages["primary"]["subjects"] == ["chinese", "math", "safety"]  # the subjects' order
+    assert stages["junior"]["subjects"] == ["physics"]
+    assert stages["senior"]["subjects"] == []
+    grades = {g["code"]: g["subjects"] for g in stages["primary"]["grades"]}
+    assert (grades["g3"], grades["g4"], grades["g1"]) == (["math"], ["chinese"], [])
+    series = {s["code"]: s["subjects"] for s in body["series"]}
+    assert (series["yuelu"], series["tongbu"], series["jiebanren"]) == (["parenting"], ["math"], [])
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
