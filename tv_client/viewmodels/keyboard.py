@@ -1,9 +1,12 @@
-"""The search screen's on-screen keyboard, driven by arrows and OK alone.
+"""The on-screen keyboard (search, and the backend address in settings), arrows and OK alone.
 
 Layouts are data: rows of `Key`s, each ``span`` grid units wide (a wide space bar), rows of
 unequal length allowed. Letters come seven to a row, as on Android TV, Youku and iQIYI search
 keyboards; people type pinyin initials (``sx`` for 数学), full pinyin or English. The function
-row is the same in every layout, so the switch key (123 / ABC) stays under focus when pressed.
+row is the same in every layout of a pair, so the switch key (123 / ABC) stays under focus when
+pressed. Search uses ``letters``/``digits``; a server address uses ``url``/``url_digits``, which
+add ``. - : /``, an ``http://`` key in place of the space bar and a 完成 Done key that types
+nothing: the screen sees OK on it (`Keyboard.on_done`) and takes the text.
 
 Movement never wraps and never loses focus: left/right stop at a row's ends; up/down go to the
 key under the same point of the grid, or the nearest one in a shorter row. That point is kept
@@ -34,6 +37,7 @@ class KeyKind(enum.Enum):
     DELETE = "delete"  # 退格: the last character
     CLEAR = "clear"  # 清空: everything
     SWITCH = "switch"  # to the layout named by its value
+    DONE = "done"  # 完成: nothing here; the screen takes the text
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,42 @@ DIGITS = Layout(
         _function_row("ABC", "letters"),
     ),
 )
-LAYOUTS: Mapping[str, Layout] = MappingProxyType({LETTERS.name: LETTERS, DIGITS.name: DIGITS})
+
+
+def _url_function_row(switch_label: str, switch_to: str) -> tuple[Key, ...]:
+    return (
+        Key(KeyKind.SWITCH, switch_to, 2, switch_label, switch_label),
+        Key(KeyKind.CHAR, "http://", 2),
+        Key(KeyKind.DELETE, span=1, zh="退格", en="Delete"),
+        Key(KeyKind.CLEAR, span=1, zh="清空", en="Clear"),
+        Key(KeyKind.DONE, span=1, zh="完成", en="Done"),
+    )
+
+
+URL = Layout(
+    "url",
+    (
+        _chars("abcdefg"),
+        _chars("hijklmn"),
+        _chars("opqrstu"),
+        _chars("vwxyz.-"),
+        _url_function_row("123", "url_digits"),
+    ),
+)
+URL_DIGITS = Layout(
+    "url_digits",
+    (
+        _chars("123", span=2) + _chars("."),
+        _chars("456", span=2) + _chars(":"),
+        _chars("789", span=2) + _chars("/"),
+        _chars("0", span=2) + _chars("-"),
+        _url_function_row("ABC", "url"),
+    ),
+)
+LAYOUTS: Mapping[str, Layout] = MappingProxyType(
+    {layout.name: layout for layout in (LETTERS, DIGITS, URL, URL_DIGITS)}
+)
+URL_MAX_LENGTH = 100
 
 PLACEHOLDER = MappingProxyType(
     {
@@ -194,6 +233,10 @@ class Keyboard:
             return self.deleted()
         return self
 
+    def on_done(self, key_press: KeyPress) -> bool:
+        """Whether ``key_press`` is OK on the 完成 Done key: the screen takes the text."""
+        return key_press.action is Action.OK and self.focused_key.kind is KeyKind.DONE
+
     def typed(self, chars: str) -> Keyboard:
         """The text with ``chars`` appended, up to ``max_length``; no leading or double spaces."""
         text = self.text
@@ -224,6 +267,8 @@ class Keyboard:
             return self.cleared()
         if key.kind is KeyKind.SWITCH:
             return self.switched(key.value)
+        if key.kind is KeyKind.DONE:
+            return self
         return self.typed(key.value)
 
     def _moved(self, direction: Direction) -> Keyboard | None:

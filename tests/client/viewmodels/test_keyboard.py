@@ -1,4 +1,5 @@
-"""The on-screen keyboard: movement at every edge, typing, delete/clear, Back, digits, layouts."""
+"""The on-screen keyboard: movement at every edge, typing, delete/clear, Back, digits, layouts,
+and the address layouts of the settings screen."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from tv_client.viewmodels.keyboard import (
     LAYOUTS,
     LETTERS,
     MAX_LENGTH,
+    URL,
+    URL_DIGITS,
+    URL_MAX_LENGTH,
     Keyboard,
     KeyKind,
 )
@@ -274,3 +278,90 @@ def test_layouts_are_data_with_the_same_function_row():
 def test_a_keyboard_cannot_focus_a_key_that_does_not_exist(row, col):
     with pytest.raises(ValueError, match="no key"):
         Keyboard(row=row, col=col)
+
+
+# Address: a-g / h-n / o-u / v-z . - / [123 x2][http:// x2][退格][清空][完成]
+# Address digits: 1 2 3 (x2) . / 4 5 6 (x2) : / 7 8 9 (x2) / / 0 (x2) - / the same function row
+
+
+@pytest.mark.parametrize(
+    ("layout", "start", "key", "expected"),
+    [
+        ("url", "z", RIGHT, "."),
+        ("url", ".", RIGHT, "-"),
+        ("url", "-", RIGHT, EDGE),
+        ("url", "-", DOWN, "完成"),
+        ("url", "v", DOWN, "123"),
+        ("url", "x", DOWN, "http://"),
+        ("url", "完成", UP, "-"),
+        ("url", "完成", RIGHT, EDGE),
+        ("url_digits", "3", RIGHT, "."),
+        ("url_digits", ".", DOWN, ":"),
+        ("url_digits", "/", DOWN, "-"),
+        ("url_digits", "-", DOWN, "http://"),
+        ("url_digits", "0", DOWN, "ABC"),
+    ],
+)
+def test_the_address_layouts_move_like_the_others(layout, start, key, expected):
+    test_arrows_move_without_wrapping_or_losing_focus(layout, start, key, expected)
+
+
+@pytest.mark.parametrize(
+    ("keys", "text"),
+    [
+        (["http://", "b", "o", "x"], "http://box"),
+        (["http://", "1", "0", ".", "0", ".", "0", ".", "2", ":", "8", "0"], "http://10.0.0.2:80"),
+        (["http://", "e", "d", "u", "-", "t", "v", "/"], "http://edu-tv/"),
+        (["b", "o", "x", "退格", "清空"], ""),
+    ],
+)
+def test_an_address_can_be_typed_with_arrows_and_ok(keys, text):
+    keyboard = Keyboard(layout="url")
+    for label in keys:
+        layout = (
+            "url" if any(k.label("zh") == label for row in URL.rows for k in row) else "url_digits"
+        )
+        keyboard = type_keys(Keyboard(layout, text=keyboard.text), label)
+    assert keyboard.text == text
+
+
+@pytest.mark.parametrize(("layout", "back"), [("url", "url_digits"), ("url_digits", "url")])
+def test_the_address_switch_key_stays_under_focus(layout, back):
+    keyboard = at(layout, "完成").typed("http://box")
+    switch = Keyboard(layout, keyboard.row, 0, keyboard.text)
+    switched = switch.press(OK)
+    assert (switched.layout, switched.row, switched.col) == (back, switch.row, 0)
+    assert switched.press(OK).layout == layout
+
+
+def test_done_types_nothing_and_tells_the_screen():
+    keyboard = at("url", "完成").typed("http://box")
+    assert keyboard.on_done(OK) and keyboard.handles(OK)
+    assert keyboard.press(OK) == keyboard
+    assert not keyboard.on_done(KeyPress(Action.DIGIT, 1))
+    assert not at("url", "a").on_done(OK)
+    assert not at("letters", "a").on_done(OK)
+
+
+def test_the_address_layouts_share_their_function_row_and_fit_the_grid():
+    assert URL.rows[-1][1:] == URL_DIGITS.rows[-1][1:]
+    assert [k.kind for k in URL.rows[-1]] == [
+        KeyKind.SWITCH, KeyKind.CHAR, KeyKind.DELETE, KeyKind.CLEAR, KeyKind.DONE
+    ]  # fmt: skip
+    for layout in (URL, URL_DIGITS):
+        assert max(sum(k.span for k in row) for row in layout.rows) == 7
+        assert len(layout.rows) == len(LETTERS.rows)  # the keyboard keeps its height
+    typed = "".join(k.value for layout in (URL, URL_DIGITS) for row in layout.rows for k in row)
+    assert set("abcdefghijklmnopqrstuvwxyz0123456789.:/-") <= set(typed)
+    assert URL_MAX_LENGTH >= 64 and Keyboard(max_length=URL_MAX_LENGTH).typed("x" * 70).text
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("zh", ["123", "http://", "退格", "清空", "完成"]),
+        ("en", ["123", "http://", "Delete", "Clear", "Done"]),
+    ],
+)
+def test_the_address_function_row_is_labelled_in_each_language(lang, labels):
+    assert [k.label for k in Keyboard(layout="url", lang=lang).rows()[-1]] == labels
