@@ -6,6 +6,11 @@ become actions here, once: Home always goes home, Back always goes back (after t
 its say), everything else goes to the current screen's ``on_action``. While a screen shows its
 stored copy an offline banner says from when; a timer probes the backend and reloads the
 screen when it answers again.
+
+The user's saved preferences (``tv_client.preferences``) win over the environment's defaults.
+When the settings screen changes them, `TvApp.restart` runs the composition again (catalog
+client, Context, Navigator) so a new language or backend shows at once, with home underneath
+and settings on top. The settings screen's key tester sees raw codes first (`on_raw_key`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from kivy.uix.floatlayout import FloatLayout
 
 from tv_client import theme
 from tv_client.api import CatalogClient, DiskCache, Fetched
+from tv_client.api.client import default_http
 from tv_client.navigation.keys import DEFAULT, Action, KeyPress, KeyTable, load_overrides
+from tv_client.preferences import Preferences, PreferencesStore
 from tv_client.screens.base import Context
 from tv_client.screens.browse import BrowseScreen
 from tv_client.screens.course import CourseScreen
@@ -29,6 +36,7 @@ from tv_client.screens.home import HomeScreen
 from tv_client.screens.navigator import Navigator
 from tv_client.screens.player import PlayerScreen
 from tv_client.screens.search import SearchScreen
+from tv_client.screens.settings import SettingsScreen
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
 from tv_client.viewmodels import offline_banner
@@ -43,6 +51,7 @@ SCREENS = {
     "browse": BrowseScreen,
     "course": CourseScreen,
     "player": PlayerScreen,
+    "settings": SettingsScreen,
 }
 
 
@@ -61,20 +70,13 @@ class TvApp(App):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         theme.register_fonts(settings.resolved_assets_dir)
         Window.clearcolor = theme.color("background")
-        cache = DiskCache(settings.resolved_data_dir / "catalog")
-        self.catalog = CatalogClient(settings.backend_url, cache=cache)
+        self.store = PreferencesStore.for_settings(settings)
+        self.preferences = self.store.load()
+        self.http = default_http()  # one connection pool for every catalog client, rebuilds too
+        self.catalog = self._catalog()
         self.keys = self._key_table(settings)
         self.tasks = BackgroundTasks()
-        context = Context(
-            catalog=self.catalog,
-            tasks=self.tasks,
-            language=settings.language,
-            open=self._open,
-            report=self.report,
-        )
-        self.navigator = Navigator(
-            {n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()}
-        )
+        self.navigator = self._navigator()
         root = FloatLayout()
         root.add_widget(self.navigator.manager)
         self.banner = tv_label("", theme.TEXT_SMALL, color="text", halign="center")
@@ -86,6 +88,48 @@ class TvApp(App):
         self._place_banner()
         return root
 
+    def _catalog(self) -> CatalogClient:
+        """The catalog client for the backend in force (the user's, else ``TV_BACKEND_URL``)."""
+        cache = DiskCache(self.settings_.resolved_data_dir / "catalog")
+        backend = self.preferences.backend(self.settings_)
+        return CatalogClient(backend, http=self.http, cache=cache)
+
+    def _navigator(self) -> Navigator:
+        """The screens' Context and the Navigator that builds them, on the preferences in force."""
+        context = Context(
+            catalog=self.catalog,
+            tasks=self.tasks,
+            language=self.preferences.language,
+            open=self._open,
+            report=self.report,
+            preferences=self.preferences,
+            settings=self.settings_,
+            change_preferences=self.change_preferences,
+        )
+        return Navigator({n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()})
+
+    def change_preferences(self, preferences: Preferences, item: str) -> None:
+        """Save the user's new choices and rebuild on them, settings open on ``item`` again."""
+        try:
+            self.store.save(preferences)
+        except OSError as error:  # a full or read-only disk: the choice holds until the app stops
+            log.warning("cannot save the preferences to %s: %s", self.store.path, error)
+        self.preferences = preferences
+        self.restart(focus=item)
+
+    def restart(self, **settings_params: Any) -> None:
+        """Run the composition again on the preferences in force: a new catalog client, Context
+        and Navigator; home shows below and settings (``settings_params``) on top."""
+        old = self.navigator.manager
+        self.catalog = self._catalog()
+        self.navigator = self._navigator()
+        self.root.remove_widget(old)
+        self.root.add_widget(self.navigator.manager, index=len(self.root.children))
+        self.banner.opacity = 0
+        self._place_banner()
+        self.navigator.open("home")
+        self.navigator.open("settings", **settings_params)
+
     @staticmethod
     def _key_table(settings: Settings) -> KeyTable:
         return load_overrides(settings.keymap) if settings.keymap else DEFAULT
@@ -95,6 +139,9 @@ class TvApp(App):
 
     def _on_key_down(self, _window, key: int, _scancode, _codepoint, _modifiers) -> bool:
         press = self.keys.lookup(key)
+        screen = self.navigator.current
+        if screen is not None and screen.on_raw_key(key, press):
+            return True  # the key tester showed it, mapped or not
         if press is None:
             return False
         self.handle(press)
@@ -114,7 +161,7 @@ class TvApp(App):
     def report(self, fetched: Fetched) -> None:
         """Every answer passes here: stored copies raise the offline banner, live ones drop it."""
         if fetched.offline:
-            self.banner.text = offline_banner(fetched.fetched_at, self.settings_.language)
+            self.banner.text = offline_banner(fetched.fetched_at, self.preferences.language)
             self.banner.opacity = 1
         else:
             self.banner.opacity = 0
@@ -159,3 +206,4 @@ class TvApp(App):
     def on_stop(self) -> None:
         self.tasks.shutdown()
         self.catalog.close()
+        self.http.close()

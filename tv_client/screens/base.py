@@ -12,7 +12,9 @@ from kivy.uix.screenmanager import Screen
 from tv_client import theme
 from tv_client.api import CatalogClient, Fetched
 from tv_client.navigation.keys import KeyPress
+from tv_client.preferences import Preferences
 from tv_client.screens.tasks import BackgroundTasks
+from tv_client.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,10 @@ class Context:
     language: str
     open: Callable[..., None]  # open(screen_name, **params): push a screen
     report: Callable[[Fetched], None]  # every answer, so the app can show the offline banner
+    preferences: Preferences  # the user's choices in force (language, quality, backend address)
+    settings: Settings  # the environment's: the defaults under the choices, About's facts
+    # change_preferences(choices, item): save them; the app rebuilds, settings open on `item`
+    change_preferences: Callable[[Preferences, str], None]
 
 
 class TvScreen(Screen):
@@ -55,6 +61,14 @@ class TvScreen(Screen):
 
     def on_action(self, press: KeyPress) -> bool:
         """Handle one remote action; True when handled."""
+        return False
+
+    def on_raw_key(self, code: int, press: KeyPress | None) -> bool:
+        """See a raw key code before it becomes an action; True keeps it from the app.
+
+        Only the settings screen's key tester uses it (it shows codes, mapped or not): every
+        other screen handles actions, never codes.
+        """
         return False
 
     def open_chosen_course(self, course_id: int, title: str) -> bool:

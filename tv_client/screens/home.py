@@ -38,7 +38,7 @@ NAV_ITEMS = (
     ("search", {"zh": "搜索", "en": "Search"}, True),
     ("browse", {"zh": "分类", "en": "Browse"}, True),
     ("live", {"zh": "直播", "en": "Live"}, False),
-    ("settings", {"zh": "设置", "en": "Settings"}, False),
+    ("settings", {"zh": "设置", "en": "Settings"}, True),
 )
 NAV_ENABLED = [name for name, _labels, enabled in NAV_ITEMS if enabled]
 

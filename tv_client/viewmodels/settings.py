@@ -70,7 +70,21 @@ _MESSAGES = {
     "data_dir": {"zh": "数据目录：{}", "en": "Data directory: {}"},
     "keymap": {"zh": "按键表：{}", "en": "Key map: {}"},
     "keymap_builtin": {"zh": "内置", "en": "built-in"},
-    "about_hint": {"zh": "按确定重新检查服务器", "en": "Press OK to check the server again"},
+    "choose_hint": {
+        "zh": "上下键选择，确定键使用，返回键取消",
+        "en": "Up and Down to choose, OK to use it, Back to cancel",
+    },
+    "language_intro": {"zh": "按确定选择界面语言", "en": "Press OK to choose the language"},
+    "quality_intro": {
+        "zh": "网速慢时限制最高画质，课程播放更流畅",
+        "en": "On a slow line, cap the quality so lessons play smoothly",
+    },
+    "keys_intro": {
+        "zh": "按确定开始，再按遥控器上的键，看它的编码和功能",
+        "en": "Press OK, then any key on the remote to see its code and action",
+    },
+    "backend_intro": {"zh": "按确定修改服务器地址", "en": "Press OK to change the address"},
+    "about_intro": {"zh": "按确定重新检查服务器", "en": "Press OK to check the server again"},
 }
 _STATUS = {
     "unknown": {"zh": "未检查", "en": "not checked"},
@@ -271,12 +285,14 @@ class SettingsViewModel:
         )
 
     def hint(self) -> str:
-        """One line of help under the detail, for the mode in use."""
+        """One line of help under the detail: what the keys do here."""
         if self.mode is Mode.KEY_TEST:
             return self._say("tester_armed" if self.tester.back_at else "tester_hint")
-        if self.mode is Mode.EDIT or self.item == "backend":
+        if self.mode is Mode.EDIT:
             return self._say("backend_hint")
-        return self._say("about_hint") if self.item == "about" else ""
+        if self.mode is Mode.CHOOSE:
+            return self._say("choose_hint")
+        return self._say(f"{self.item}_intro")
 
     def keyboard_rows(self) -> tuple[tuple[KeyView, ...], ...]:
         return self.keyboard.rows()

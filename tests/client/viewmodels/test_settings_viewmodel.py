@@ -374,16 +374,20 @@ def test_every_text_the_screen_shows_is_in_the_bundled_font(lang):
     cmap = ttlib.TTFont(FONT).getBestCmap()
     vm = make(Preferences(language=lang))
     shown = [vm.title, *(i.label + i.value for i in vm.items()), *vm.about_lines()]
-    for item in ("language", "quality"):
-        vm.index = ITEMS.index(item)
-        shown += [c.label for c in vm.choices()]
-    for key in [*Action]:
+    for n in range(len(ITEMS)):
+        vm.index = n
+        shown += [vm.hint(), *(c.label for c in vm.choices())]
+    vm.index, vm.mode = 0, Mode.CHOOSE
+    shown.append(vm.hint())
+    vm.mode = Mode.KEY_TEST
+    for key in [*Action, Action.BACK]:
         digit = 5 if key is Action.DIGIT else None
         vm.test_key(1, KeyPress(key, digit))
         shown.append(vm.tester.history[0].describe() + vm.hint())
     vm.test_key(1, None)
     shown += [vm.tester.history[0].describe(), vm.hint()]
-    vm.index = ITEMS.index("backend")
-    shown.append(vm.hint())
+    vm.mode = Mode.EDIT
+    shown += [vm.hint(), *(k.label for row in vm.keyboard_rows() for k in row)]
+    shown += [vm.value("backend"), "（默认）", " (default)"]
     missing = {char for line in shown for char in line if ord(char) not in cmap}
     assert not missing
