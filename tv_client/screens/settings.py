@@ -21,6 +21,7 @@ from kivy.uix.widget import Widget
 from tv_client import __version__, theme
 from tv_client.navigation.focus import Rect
 from tv_client.navigation.keys import KeyPress
+from tv_client.preferences import QUALITIES
 from tv_client.screens.base import TvScreen
 from tv_client.viewmodels.settings import ITEMS, About, Mode, SettingsViewModel
 from tv_client.widgets.keyboard import KeyboardView
@@ -84,7 +85,7 @@ class SettingsScreen(TvScreen):
         self.heading = tv_label(size=theme.TEXT_HERO, bold=True)
         self.items = [_Box(dim=(False, True)) for _ in ITEMS]
         self.detail_title = tv_label(size=theme.TEXT_TITLE, bold=True)
-        self.choices = [_Box(dim=(False, False)) for _ in range(5)]
+        self.choices = [_Box(dim=(False, False)) for _ in QUALITIES]  # the longest list
         self.field = _Box(shorten_from="left")  # the end of a long address is what is typed
         self.tester = _Box()
         self.lines = [tv_label(size=theme.TEXT_BODY, shorten=True) for _ in range(LINES)]
