@@ -27,19 +27,25 @@ from kivy.uix.floatlayout import FloatLayout
 from tv_client import theme
 from tv_client.api import CatalogClient, DiskCache, Fetched
 from tv_client.api.client import default_http
+from tv_client.api.posters import PosterFetcher
 from tv_client.navigation.keys import DEFAULT, Action, KeyPress, KeyTable, load_overrides
 from tv_client.preferences import Preferences, PreferencesStore
+from tv_client.profiles import ProfileStore
 from tv_client.screens.base import Context
 from tv_client.screens.browse import BrowseScreen
 from tv_client.screens.course import CourseScreen
 from tv_client.screens.home import HomeScreen
+from tv_client.screens.live import LiveScreen
 from tv_client.screens.navigator import Navigator
 from tv_client.screens.player import PlayerScreen
+from tv_client.screens.profiles import ProfilesScreen
 from tv_client.screens.search import SearchScreen
 from tv_client.screens.settings import SettingsScreen
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
 from tv_client.viewmodels import offline_banner
+from tv_client.widgets.poster_card import poster_size
+from tv_client.widgets.posters import Posters
 from tv_client.widgets.text import place_label, tv_label
 
 log = logging.getLogger(__name__)
@@ -52,6 +58,8 @@ SCREENS = {
     "course": CourseScreen,
     "player": PlayerScreen,
     "settings": SettingsScreen,
+    "live": LiveScreen,
+    "profiles": ProfilesScreen,
 }
 
 
@@ -72,8 +80,13 @@ class TvApp(App):
         Window.clearcolor = theme.color("background")
         self.store = PreferencesStore.for_settings(settings)
         self.preferences = self.store.load()
+        self.profile_store = ProfileStore(settings.resolved_data_dir)
+        self.household = self.profile_store.load()
+        self.profile = self.household.get(None)
         self.http = default_http()  # one connection pool for every catalog client, rebuilds too
         self.catalog = self._catalog()
+        fetcher = PosterFetcher(settings.resolved_data_dir / "posters")
+        self.posters = Posters(fetcher, self._media_url, poster_size())
         self.keys = self._key_table(settings)
         self.tasks = BackgroundTasks()
         self.navigator = self._navigator()
@@ -84,7 +97,7 @@ class TvApp(App):
         root.add_widget(self.banner)
         Window.bind(on_key_down=self._on_key_down, size=lambda *_: self._place_banner())
         Clock.schedule_interval(self._check_link, PROBE_EVERY)
-        self.navigator.open("home")
+        self.navigator.open("profiles" if self.household.ask else "home")
         self._place_banner()
         return root
 
@@ -93,6 +106,9 @@ class TvApp(App):
         cache = DiskCache(self.settings_.resolved_data_dir / "catalog")
         backend = self.preferences.backend(self.settings_)
         return CatalogClient(backend, http=self.http, cache=cache)
+
+    def _media_url(self, path: str | None) -> str | None:
+        return self.catalog.media_url(path)  # the catalog in force, after a rebuild too
 
     def _navigator(self) -> Navigator:
         """The screens' Context and the Navigator that builds them, on the preferences in force."""
@@ -105,6 +121,10 @@ class TvApp(App):
             preferences=self.preferences,
             settings=self.settings_,
             change_preferences=self.change_preferences,
+            posters=self.posters,
+            household=self.household,
+            profile=self.profile,
+            choose_profile=self.choose_profile,
         )
         return Navigator({n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()})
 
@@ -115,11 +135,21 @@ class TvApp(App):
         except OSError as error:  # a full or read-only disk: the choice holds until the app stops
             log.warning("cannot save the preferences to %s: %s", self.store.path, error)
         self.preferences = preferences
-        self.restart(focus=item)
+        self.restart(("settings", {"focus": item}))
 
-    def restart(self, **settings_params: Any) -> None:
-        """Run the composition again on the preferences in force: a new catalog client, Context
-        and Navigator; home shows below and settings (``settings_params``) on top."""
+    def choose_profile(self, profile_id: str) -> None:
+        """Watch as ``profile_id`` (offered first next time); home is rebuilt for that child."""
+        self.household = self.household.chose(profile_id)
+        self.profile = self.household.get(profile_id)
+        try:
+            self.profile_store.save(self.household)
+        except OSError as error:  # the choice holds until the app stops
+            log.warning("cannot save the profiles to %s: %s", self.profile_store.path, error)
+        self.restart()
+
+    def restart(self, *on_top: tuple[str, dict[str, Any]]) -> None:
+        """Run the composition again on the preferences and profile in force: a new catalog
+        client, Context and Navigator; home shows, with the ``on_top`` screens pushed over it."""
         old = self.navigator.manager
         self.catalog = self._catalog()
         self.navigator = self._navigator()
@@ -128,7 +158,8 @@ class TvApp(App):
         self.banner.opacity = 0
         self._place_banner()
         self.navigator.open("home")
-        self.navigator.open("settings", **settings_params)
+        for name, params in on_top:
+            self.navigator.open(name, **params)
 
     @staticmethod
     def _key_table(settings: Settings) -> KeyTable:
@@ -205,5 +236,6 @@ class TvApp(App):
 
     def on_stop(self) -> None:
         self.tasks.shutdown()
+        self.posters.close()
         self.catalog.close()
         self.http.close()

@@ -8,6 +8,7 @@ Kivy's y-up window coordinates.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from kivy.core.text import LabelBase
@@ -40,10 +41,11 @@ PALETTE = {
 }
 
 
-def color(name_or_hex: str, alpha: float = 1.0) -> list[float]:
-    """RGBA of a palette name or a ``#RRGGBB`` colour."""
+@functools.lru_cache(maxsize=256)
+def color(name_or_hex: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """RGBA of a palette name or a ``#RRGGBB`` colour (cached: every card asks on every move)."""
     rgba = get_color_from_hex(PALETTE.get(name_or_hex, name_or_hex))
-    return [*rgba[:3], alpha]
+    return (*rgba[:3], alpha)
 
 
 def scale() -> float:

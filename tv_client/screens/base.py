@@ -6,15 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kivy.graphics import Color, Rectangle
 from kivy.uix.screenmanager import Screen
 
-from tv_client import theme
 from tv_client.api import CatalogClient, Fetched
 from tv_client.navigation.keys import KeyPress
 from tv_client.preferences import Preferences
+from tv_client.profiles import Household, Profile
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
+from tv_client.widgets.posters import Posters
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,25 @@ class Context:
     settings: Settings  # the environment's: the defaults under the choices, About's facts
     # change_preferences(choices, item): save them; the app rebuilds, settings open on `item`
     change_preferences: Callable[[Preferences, str], None]
+    posters: Posters  # poster textures for cards, loaded in the background
+    household: Household  # the profiles on this box
+    profile: Profile  # who is watching: their grade's recommendations, their progress
+    choose_profile: Callable[[str], None]  # watch as this profile id; the app rebuilds home
 
 
 class TvScreen(Screen):
-    """A screen driven by actions. Subclasses override `show`, `on_action` and `snapshot`."""
+    """A screen driven by actions. Subclasses override `show`, `on_action` and `snapshot`.
+
+    Screens paint no background of their own: the window's clear colour is the background, and
+    a full-screen rectangle would cost a software renderer a whole extra fill on every frame.
+    """
 
     def __init__(self, context: Context, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.context = context
-        with self.canvas.before:
-            Color(*theme.color("background"))
-            self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(size=self._resize, pos=self._resize)
 
     def _resize(self, *_args: object) -> None:
-        self._bg.pos, self._bg.size = self.pos, self.size
         self.relayout()
 
     def show(self, **params: Any) -> None:

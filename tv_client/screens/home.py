@@ -2,13 +2,15 @@
 
 Left/right move within a row, up/down between rows (landing on each row's remembered card);
 OK opens the course. Rows and their cards are virtualised: only what is on screen is a widget.
-Up from the first row reaches the top bar (搜索 Search, 分类 Browse, and 直播 Live and 设置
-Settings, visible but disabled until their issues land); OK there opens the screen, Down goes
-(or Back) goes back to the card focus came from.
+Up from the first row reaches the top bar (搜索 Search, 分类 Browse, 直播 Live, 设置
+Settings); OK there opens the screen, Down (or Back) goes back to the card focus came from.
+The rows are for the child watching (their grade's recommendations first); Menu switches child
+when the household has several.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from kivy.uix.widget import Widget
@@ -18,11 +20,13 @@ from tv_client.api import Fetched, Offline
 from tv_client.navigation.focus import Direction, FocusMemory, Rect, move
 from tv_client.navigation.keys import Action, KeyPress
 from tv_client.navigation.scrolling import scroll_to_reveal, visible_range
+from tv_client.profiles import GUEST_ID, Profile
 from tv_client.screens.base import TvScreen
 from tv_client.viewmodels import Status
 from tv_client.viewmodels.home import HomeState
 from tv_client.widgets.card_row import ROW_H, VIEW_W, VIEW_X, CardRow
 from tv_client.widgets.nav_bar import CHIP_H, ChipLook, ChipRow
+from tv_client.widgets.poster_card import CardPool
 from tv_client.widgets.text import place_label, tv_label
 
 HEADER_H = 96
@@ -37,10 +41,15 @@ NAV_PREFIX = "nav/"
 NAV_ITEMS = (
     ("search", {"zh": "搜索", "en": "Search"}, True),
     ("browse", {"zh": "分类", "en": "Browse"}, True),
-    ("live", {"zh": "直播", "en": "Live"}, False),
+    ("live", {"zh": "直播", "en": "Live"}, True),
     ("settings", {"zh": "设置", "en": "Settings"}, True),
 )
 NAV_ENABLED = [name for name, _labels, enabled in NAV_ITEMS if enabled]
+
+
+def heading(profile: Profile) -> str:
+    """The home title, with the child's name when a child (not the guest) is watching."""
+    return "EduTV 空中课堂" if profile.id == GUEST_ID else f"EduTV · {profile.name}"
 
 
 class HomeScreen(TvScreen):
@@ -53,8 +62,9 @@ class HomeScreen(TvScreen):
         self.card_focus: str | None = None  # the card to return to from the top bar
         self.scroll = 0.0
         self._rows: dict[str, CardRow] = {}
+        self._pool = CardPool(context.posters)
         self._layer = Widget()
-        self.heading = tv_label("EduTV 空中课堂", theme.TEXT_HERO, bold=True)
+        self.heading = tv_label(heading(context.profile), theme.TEXT_HERO, bold=True, shorten=True)
         self.notice = tv_label(halign="center", size=theme.TEXT_TITLE, color="text_dim")
         self.nav = ChipRow()
         for child in (self._layer, self.heading, self.nav, self.notice):
@@ -67,7 +77,9 @@ class HomeScreen(TvScreen):
     def reload(self) -> None:
         if self.state.status is not Status.READY:
             self._apply(HomeState.loading(self.context.language))
-        self.context.tasks.run("home", self.context.catalog.home, self._loaded, self._failed)
+        grade = self.context.profile.grade  # the child's grade: a "recommended for you" row
+        fetch = functools.partial(self.context.catalog.home, grade)
+        self.context.tasks.run("home", fetch, self._loaded, self._failed)
 
     def _loaded(self, fetched: Fetched) -> None:
         self.context.report(fetched)
@@ -92,7 +104,7 @@ class HomeScreen(TvScreen):
             if row.key in self._rows:
                 self._rows[row.key].rebind(row)
             else:
-                self._rows[row.key] = CardRow(row, self.context.catalog.media_url)
+                self._rows[row.key] = CardRow(row, self._pool)
         self.focus = self._valid_focus()
         self.relayout()
 
@@ -145,6 +157,9 @@ class HomeScreen(TvScreen):
             return True
         if direction is not None:
             self._move(direction)
+            return True
+        if press.action is Action.MENU and self.context.household.ask:
+            self.context.open("profiles")  # who's watching: switch child
             return True
         card = self._focused_card()
         if press.action is Action.OK and card is not None:
@@ -231,6 +246,5 @@ class HomeScreen(TvScreen):
         row_key, _, index = self.focus.rpartition("/")
         row = self._rows[row_key]
         rect = row.card_rect(int(index))
-        widget = row.cards().get(int(index))
-        window = [*widget.pos, *widget.size] if widget is not None else None
+        window = row.window_rect(int(index))
         return {"focus_rect": [rect.x, rect.y, rect.w, rect.h], "focus_window_rect": window}

@@ -5,6 +5,9 @@ the debounced search is due, `tick` hands over the request, the catalog is asked
 (`BackgroundTasks`, channel ``"search"``, so only the latest answer comes back) and the answer
 is applied on the main thread. OK on a result opens the course; Back with nothing typed goes
 back, and the typed text is kept when the course screen returns here.
+
+One focus highlight at a time: the focused key, or the focused result. The query box is outlined
+in a quiet grey while the keyboard types into it, never in the focus colour.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tv_client.navigation.keys import KeyPress
 from tv_client.screens.base import TvScreen
 from tv_client.viewmodels.search import Pane, SearchRequest, SearchViewModel
 from tv_client.widgets.card_grid import PAD, CardGrid
+from tv_client.widgets.highlight import highlighted
 from tv_client.widgets.keyboard import WIDTH as KEYBOARD_W
 from tv_client.widgets.keyboard import KeyboardView
 from tv_client.widgets.text import place_label, tv_label
@@ -51,11 +55,11 @@ class SearchScreen(TvScreen):
         self.query = tv_label(size=theme.TEXT_TITLE, shorten=True, shorten_from="left")
         self.notice = tv_label(size=theme.TEXT_TITLE, color="text_dim", halign="center")
         self.keyboard = KeyboardView()
-        self.grid = CardGrid(context.catalog.media_url, COLUMNS)
+        self.grid = CardGrid(context.posters, COLUMNS)
         with self.canvas:
             Color(*theme.color("surface"))
             self._box = RoundedRectangle(radius=[theme.px(12)])
-            self._caret_color = Color(*theme.color("focus"))
+            self._caret_color = Color(*theme.color("text_dim"))
             self._caret = Line(width=theme.px(3))
         for child in (self.heading, self.query, self.notice, self.keyboard, self.grid):
             self.add_widget(child)
@@ -161,5 +165,7 @@ class SearchScreen(TvScreen):
             "status": vm.status.value,
             "message": vm.message,
             "results": [card.title for card in vm.cards],
+            "tags": [getattr(card, "tag", "") for card in vm.cards],
             "materialised_cards": len(self.grid.cells()),
+            "highlights": highlighted(self),
         }

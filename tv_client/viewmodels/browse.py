@@ -1,9 +1,10 @@
-"""The browse screen's state: stage -> grade -> subject chips above a paged grid of courses.
+"""The browse screen's state: filter chips (`Filters`: by stage or by series) above a grid.
 
 Like search, browsing is a conversation with the screen, which owns the worker thread:
 
 1. The screen fetches ``GET /api/v1/taxonomy`` and hands it to `BrowseViewModel.apply_taxonomy`
-   (or `fail_taxonomy`). The first stage is selected, with every grade and every subject.
+   (or `fail_taxonomy`); `BrowseViewModel.start` says how the screen was opened (on a series
+   page with ``series="<code>"``, else by stage), before or after the taxonomy arrives.
 2. After every call the screen asks `take_request` for the `CoursesRequest` to fetch
    (``GET /api/v1/courses`` with the filters and a cursor) off the main thread, and hands the
    answer back with the request's id to `apply_page`, `apply_error` or `apply_offline`.
@@ -11,16 +12,13 @@ Like search, browsing is a conversation with the screen, which owns the worker t
 3. Pages: when focus comes within ``prefetch_rows`` rows of the last loaded course and the
    last page had a ``next_cursor``, the next page is requested and appended.
 
-Focus is on one of three chip rows (stage, grade, subject; the grade and subject rows start
-with 全部 "all") or on the grid. Left/right move along a row, up/down between rows, entering a
-row on its selected chip; OK on a chip selects it and moves on to the next row. In the grid,
-arrows move by `grid_neighbour`, up from its first row returns to the subjects, OK opens the
-course, Back returns to the subjects. Back on a chip row is the screen's: it goes back.
+Focus is on a chip row (see `Filters`) or on the grid. Down from the bottom row enters the
+grid once it has cards; in the grid, arrows move by `grid_neighbour`, up from its first row or
+Back returns to the bottom row, OK opens the course. Back on a chip row is the screen's.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,47 +27,31 @@ from tv_client.navigation.focus import Direction
 from tv_client.navigation.keys import Action, KeyPress
 from tv_client.navigation.scrolling import grid_neighbour
 from tv_client.viewmodels import HANDLED, IGNORED, Outcome, Status, message, text
+from tv_client.viewmodels.filters import CHIP_LEVELS, Chip, ChipView, Filters, Level, Mode
 from tv_client.viewmodels.home import Card, card
+
+__all__ = [
+    "CHIP_LEVELS",
+    "HANDLED",
+    "IGNORED",
+    "BrowseViewModel",
+    "Chip",
+    "ChipView",
+    "CoursesRequest",
+    "Level",
+    "Mode",
+    "Outcome",
+    "TaggedCard",
+    "tagged_card",
+]
 
 COLUMNS = 5
 PREFETCH_ROWS = 2
 
 _MESSAGES = {
     "title": {"zh": "分类", "en": "Browse"},
-    "all": {"zh": "全部", "en": "All"},
     "empty": {"zh": "这里还没有课程", "en": "No courses here yet"},
 }
-
-
-class Level(enum.Enum):
-    """A chip row, or the grid of courses."""
-
-    STAGE = "stage"
-    GRADE = "grade"
-    SUBJECT = "subject"
-    GRID = "grid"
-
-
-CHIP_LEVELS = (Level.STAGE, Level.GRADE, Level.SUBJECT)
-
-
-@dataclass(frozen=True)
-class Chip:
-    """One filter value; ``code`` None means every value (全部)."""
-
-    code: str | None
-    label: str
-    color: str | None = None
-
-
-@dataclass(frozen=True)
-class ChipView:
-    """What a view draws for one chip."""
-
-    label: str
-    selected: bool
-    focused: bool
-    color: str | None
 
 
 @dataclass(frozen=True)
@@ -80,7 +62,28 @@ class CoursesRequest:
     stage: str | None
     grade: str | None
     subject: str | None
+    series: str | None = None
     cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class TaggedCard(Card):
+    """A course card that also names its series, drawn as a tag in the series' colour."""
+
+    tag: str = ""
+    tag_color: str | None = None
+
+
+def tagged_card(
+    item: Mapping[str, Any], key: str, language: str, *, tag: bool = True
+) -> TaggedCard:
+    """A card for one course summary, tagged with its series unless ``tag`` is False."""
+    series = item.get("series") or {}
+    base = vars(card(item, key, language))
+    if not tag or not series:
+        return TaggedCard(**base)
+    name = text(series.get("name"), language)
+    return TaggedCard(**base, tag=name, tag_color=series.get("color"))
 
 
 class BrowseViewModel:
@@ -92,18 +95,16 @@ class BrowseViewModel:
         self.lang = lang
         self.columns = columns
         self.prefetch_rows = prefetch_rows
+        self.filters = Filters(lang)
         self.status = Status.LOADING
         self.message = message("loading", lang)
         self.offline = False
         self.cards: tuple[Card, ...] = ()
         self.next_cursor: str | None = None
-        self.focus = Level.STAGE
+        self.in_grid = False
         self.result_index = 0
         self.request_id = 0
-        self._stages: tuple[Mapping[str, Any], ...] = ()
-        self._subjects: tuple[Chip, ...] = ()
-        self._selected = dict.fromkeys(CHIP_LEVELS, 0)
-        self._cursor = dict.fromkeys(CHIP_LEVELS, 0)
+        self._wanted_series: str | None = None
         self._pending: CoursesRequest | None = None
         self._awaiting: int | None = None
 
@@ -111,75 +112,81 @@ class BrowseViewModel:
 
     @property
     def title(self) -> str:
-        return self._say("title")
+        return text(_MESSAGES["title"], self.lang)
 
     @property
     def ready(self) -> bool:
-        """Whether the taxonomy arrived (the chip rows exist)."""
-        return bool(self._stages)
+        """Whether the taxonomy arrived with something to browse (the chip rows exist)."""
+        return self.filters.ready
+
+    @property
+    def focus(self) -> Level:
+        return Level.GRID if self.in_grid else self.filters.focus
+
+    @property
+    def mode(self) -> Mode:
+        return self.filters.mode
+
+    @property
+    def description(self) -> str:
+        """On a series page, what the series is about; else empty."""
+        return self.filters.description
 
     @property
     def loading_more(self) -> bool:
         return self._awaiting is not None and bool(self.cards)
 
-    def chip_values(self, level: Level) -> tuple[Chip, ...]:
-        """The chips of a row, in order."""
-        if not self._stages:
-            return ()
-        if level is Level.STAGE:
-            return tuple(Chip(s["code"], text(s.get("name"), self.lang)) for s in self._stages)
-        if level is Level.GRADE:
-            stage = self._stages[self._selected[Level.STAGE]]
-            grades = [Chip(g["code"], text(g.get("name"), self.lang)) for g in stage["grades"]]
-            return (self._all(), *grades)
-        return (self._all(), *self._subjects)
+    @property
+    def footnote(self) -> str:
+        """A line for while cards show: the next page is loading, or why it failed."""
+        if not self.cards:
+            return ""
+        return message("loading", self.lang) if self.loading_more else self.message
+
+    def levels(self) -> tuple[Level, ...]:
+        """The chip rows on screen, top to bottom."""
+        return self.filters.levels()
 
     def chips(self, level: Level) -> tuple[ChipView, ...]:
         """The chips of a row as drawn: selected and focused marks."""
-        focused = self._cursor[level] if self.focus is level else None
-        return tuple(
-            ChipView(chip.label, n == self._selected[level], n == focused, chip.color)
-            for n, chip in enumerate(self.chip_values(level))
-        )
+        return self.filters.chips(level, focused=not self.in_grid)
 
     def selected(self, level: Level) -> str | None:
         """The selected code of a chip row (None for 全部 or before the taxonomy)."""
-        values = self.chip_values(level)
-        return values[self._selected[level]].code if values else None
-
-    def focused_chip(self, level: Level) -> int:
-        """The chip focus is on (or lands on) in a row."""
-        return self._cursor[level]
+        return self.filters.selected(level)
 
     @property
     def focused_result(self) -> int | None:
-        return self.result_index if self.focus is Level.GRID else None
+        return self.result_index if self.in_grid else None
 
     def focus_id(self) -> str | None:
         """``"grade/g3"``, ``"grade/all"``, ``"course/4"`` (index in the grid); None while empty."""
-        if self.focus is Level.GRID:
-            return f"course/{self.result_index}"
-        values = self.chip_values(self.focus)
-        if not values:
-            return None
-        return f"{self.focus.value}/{values[self._cursor[self.focus]].code or 'all'}"
+        return f"course/{self.result_index}" if self.in_grid else self.filters.focus_id()
 
-    # Answers.
+    # How the screen was opened, and answers.
+
+    def start(self, series: str | None = None) -> None:
+        """The screen is opened: on the page of ``series`` (a code), else browsing by stage.
+
+        Before the taxonomy arrives this is remembered. An unknown series, or one without
+        courses, opens browsing by stage; choices made before are kept.
+        """
+        self._wanted_series = series
+        if not self.ready:
+            return
+        before = self.filters.query()
+        self.filters.start(series)
+        self.in_grid = False
+        if self.filters.query() != before or not (self.cards or self._awaiting):
+            self._filter_changed()
 
     def apply_taxonomy(self, data: Mapping[str, Any]) -> None:
-        """The taxonomy arrived: show the chips and request the first stage's courses."""
-        self._stages = tuple(s for s in data.get("stages") or () if s.get("code"))
-        self._subjects = tuple(
-            Chip(s["code"], text(s.get("name"), self.lang), s.get("color"))
-            for s in data.get("subjects") or ()
-        )
-        if not self._stages:
-            self._set(Status.EMPTY, self._say("empty"))
+        """The taxonomy arrived: show the chips and request the first courses."""
+        self.filters.load(data)
+        if not self.ready:
+            self._set(Status.EMPTY, text(_MESSAGES["empty"], self.lang))
             return
-        self._selected = dict.fromkeys(CHIP_LEVELS, 0)
-        self._cursor = dict.fromkeys(CHIP_LEVELS, 0)
-        self.focus = Level.STAGE
-        self._filter_changed()
+        self.start(self._wanted_series)
 
     def fail_taxonomy(self, error: str, *, offline: bool) -> None:
         """No taxonomy: nothing to browse."""
@@ -196,7 +203,7 @@ class BrowseViewModel:
 
     def reload(self) -> None:
         """Fetch the current filters again from the first page (the backend is back)."""
-        if self._stages:
+        if self.ready:
             self._filter_changed(keep_focus=True)
 
     def apply_page(
@@ -207,15 +214,17 @@ class BrowseViewModel:
             return False
         self._awaiting = None
         start = len(self.cards)
-        items = data.get("items") or ()
-        new = tuple(card(item, f"browse-{start + n}", self.lang) for n, item in enumerate(items))
-        self.cards += new
+        tag = self.mode is not Mode.SERIES  # a series page need not name it on every card
+        self.cards += tuple(
+            tagged_card(item, f"browse-{start + n}", self.lang, tag=tag)
+            for n, item in enumerate(data.get("items") or ())
+        )
         self.next_cursor = data.get("next_cursor")
         self.offline = offline
         if self.cards:
             self._set(Status.READY, "")
         else:
-            self._set(Status.EMPTY, self._say("empty"))
+            self._set(Status.EMPTY, text(_MESSAGES["empty"], self.lang))
         self._settle_focus()
         self._maybe_more()
         return True
@@ -232,25 +241,23 @@ class BrowseViewModel:
 
     def press(self, key_press: KeyPress) -> Outcome:
         """Handle one remote key on the browse screen."""
-        if not self._stages:
+        if not self.ready:
             return IGNORED
-        if self.focus is Level.GRID and not self.cards:  # reloading: nothing to stand on
-            self._enter(Level.SUBJECT)
-        if self.focus is Level.GRID:
+        if self.in_grid and not self.cards:  # reloading: nothing to stand on
+            self._leave_grid()
+        if self.in_grid:
             return self._press_in_grid(key_press)
-        action = key_press.action
-        if action is Action.OK:
-            self._choose()
+        if key_press.action is Action.OK:
+            before = self.filters.query()
+            self.filters.choose()
+            if self.filters.query() != before:
+                self._filter_changed()
             return HANDLED
-        direction = Direction.of(action)
+        direction = Direction.of(key_press.action)
         if direction is None:
             return IGNORED
-        if direction.vertical:
-            self._change_level(1 if direction is Direction.DOWN else -1)
-        else:
-            step = 1 if direction is Direction.RIGHT else -1
-            last = len(self.chip_values(self.focus)) - 1
-            self._cursor[self.focus] = min(max(0, self._cursor[self.focus] + step), last)
+        if not self.filters.move(direction) and self.cards:
+            self.in_grid = True
         return HANDLED
 
     def _press_in_grid(self, key_press: KeyPress) -> Outcome:
@@ -258,7 +265,7 @@ class BrowseViewModel:
         if action is Action.OK:
             return Outcome(True, open_course=self.cards[self.result_index].course_id)
         if action is Action.BACK:
-            self.focus = Level.SUBJECT
+            self._leave_grid()
             return HANDLED
         direction = Direction.of(action)
         if direction is None:
@@ -268,44 +275,25 @@ class BrowseViewModel:
             self.result_index = target
             self._maybe_more()
         elif direction is Direction.UP:
-            self.focus = Level.SUBJECT
+            self._leave_grid()
         return HANDLED
 
     # Transitions.
 
-    def _choose(self) -> None:
-        level = self.focus
-        if self._cursor[level] != self._selected[level]:
-            self._selected[level] = self._cursor[level]
-            if level is Level.STAGE:
-                self._selected[Level.GRADE] = self._cursor[Level.GRADE] = 0
-            self._filter_changed()
-        if level is not Level.SUBJECT:
-            self._enter(CHIP_LEVELS[CHIP_LEVELS.index(level) + 1])
+    def _leave_grid(self) -> None:
+        self.in_grid = False
+        self.filters.enter_last()
 
-    def _change_level(self, step: int) -> None:
-        index = CHIP_LEVELS.index(self.focus) + step
-        if index < 0:
-            return
-        if index >= len(CHIP_LEVELS):
-            if self.cards:
-                self.focus = Level.GRID
-            return
-        self._enter(CHIP_LEVELS[index])
-
-    def _enter(self, level: Level) -> None:
-        self.focus = level
-        self._cursor[level] = self._selected[level]
-
-    def _filter_changed(self, *, keep_focus: bool = False) -> None:
+    def _request(self, cursor: str | None = None) -> None:
         self.request_id += 1
         self._awaiting = self.request_id
+        query = self.filters.query()
         self._pending = CoursesRequest(
-            self.request_id,
-            self.selected(Level.STAGE),
-            self.selected(Level.GRADE),
-            self.selected(Level.SUBJECT),
+            self.request_id, query.stage, query.grade, query.subject, query.series, cursor
         )
+
+    def _filter_changed(self, *, keep_focus: bool = False) -> None:
+        self._request()
         self.cards, self.next_cursor = (), None
         if not keep_focus:
             self.result_index = 0
@@ -314,19 +302,11 @@ class BrowseViewModel:
     def _maybe_more(self) -> None:
         """Ask for the next page once focus nears the end of what is loaded."""
         near_end = self.result_index >= len(self.cards) - self.columns * self.prefetch_rows
-        if self.focus is not Level.GRID or not near_end:
+        if not self.in_grid or not near_end:
             return
         if self.next_cursor is None or self._awaiting is not None:
             return
-        self.request_id += 1
-        self._awaiting = self.request_id
-        self._pending = CoursesRequest(
-            self.request_id,
-            self.selected(Level.STAGE),
-            self.selected(Level.GRADE),
-            self.selected(Level.SUBJECT),
-            cursor=self.next_cursor,
-        )
+        self._request(cursor=self.next_cursor)
 
     def _fail(self, request_id: int, note: str, *, offline: bool) -> bool:
         if request_id != self._awaiting:
@@ -343,17 +323,11 @@ class BrowseViewModel:
 
     def _settle_focus(self) -> None:
         if not self.cards:
-            if self.focus is Level.GRID:
-                self._enter(Level.SUBJECT)
+            if self.in_grid:
+                self._leave_grid()
             self.result_index = 0
         else:
             self.result_index = min(self.result_index, len(self.cards) - 1)
-
-    def _all(self) -> Chip:
-        return Chip(None, self._say("all"))
-
-    def _say(self, key: str) -> str:
-        return text(_MESSAGES[key], self.lang)
 
     def _set(self, status: Status, note: str) -> None:
         self.status, self.message = status, note

@@ -10,8 +10,11 @@ Searching is a conversation with the screen, which owns the timer and the worker
    `apply_offline` with the request's id. Only the latest request is applied: an answer for an
    older id is ignored (and they return False), so results never go back to an older query.
 
-Focus is on the keyboard or on the results grid: Right from a row's last key enters the results,
-Left from their first column (or Back) returns to the keyboard, OK on a result opens its course.
+Results are the browse grid's cards: the subject's colour and a tag naming the series.
+
+Focus is on the keyboard or on the results grid, never both: Right from a row's last key enters
+the results, Left from their first column (or Back) returns to the keyboard, OK on a result
+opens its course.
 `press` answers with an `Outcome` telling the screen whether the key was used (Back with nothing
 typed is not: the screen goes back) and which course to open.
 """
@@ -29,7 +32,8 @@ from tv_client.navigation.keys import Action, KeyPress
 from tv_client.navigation.scrolling import grid_neighbour
 from tv_client.viewmodels import HANDLED, IGNORED, Outcome, message, offline_banner
 from tv_client.viewmodels import text as localized
-from tv_client.viewmodels.home import Card, card
+from tv_client.viewmodels.browse import tagged_card
+from tv_client.viewmodels.home import Card
 from tv_client.viewmodels.keyboard import Keyboard, KeyView
 
 DEBOUNCE = 0.3  # seconds: fast enough to feel instant, slow enough to skip half-typed initials
@@ -159,7 +163,9 @@ class SearchViewModel:
         if not self._is_latest(request_id):
             return False
         items = data.get("items") or ()
-        self.cards = tuple(card(item, f"search-{n}", self.lang) for n, item in enumerate(items))
+        self.cards = tuple(
+            tagged_card(item, f"search-{n}", self.lang) for n, item in enumerate(items)
+        )
         self.offline = offline
         self.banner = offline_banner(fetched_at, self.lang) if offline else ""
         if self.cards:

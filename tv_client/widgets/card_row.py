@@ -7,40 +7,48 @@ go back to a small pool and are rebound to other courses.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from kivy.graphics import PopMatrix, PushMatrix, Translate
 from kivy.uix.widget import Widget
 
 from tv_client import theme
 from tv_client.navigation.focus import Focusable, Rect
 from tv_client.navigation.scrolling import scroll_to_reveal, visible_range
 from tv_client.viewmodels.home import Row
-from tv_client.widgets.poster_card import CARD_H, CARD_W, PosterCard
-from tv_client.widgets.text import place_label, tv_label
+from tv_client.widgets.poster_card import CARD_H, CARD_W, CardPool, PosterCard
+from tv_client.widgets.text import place_line, tv_label
 
 GAP = 40
 PITCH = CARD_W + GAP
-ROW_TITLE_H = 56
+ROW_TITLE_H = 72  # the title, and room for the focused card to grow into
 ROW_H = ROW_TITLE_H + CARD_H
 VIEW_X = theme.SAFE_X
 VIEW_W = theme.LOGICAL_W - 2 * theme.SAFE_X
 
 
 class CardRow(Widget):
-    """One home row. Coordinates are logical (y down); `layout` places it at a given top."""
+    """One home row. Coordinates are logical (y down); `layout` places it at a given top.
 
-    def __init__(self, row: Row, media_url: Callable[[str | None], str | None]) -> None:
+    Cards are laid out once, in the row's own coordinates (its top at y 0, scrolled by 0), and
+    two translations put them on screen: the row's for the page scrolling up and down, the
+    card strip's for the row scrolling sideways. Scrolling therefore moves two numbers instead
+    of every card, and a focus move re-places only the two cards whose focus changed.
+    """
+
+    def __init__(self, row: Row, pool: CardPool) -> None:
         super().__init__(size_hint=(None, None))
         self.row = row
         self.offset = 0.0
         self.focused_index = 0
         self.visited = False
         self.top_y = 0.0
-        self._media_url = media_url
+        self._pool = pool
         self._cards: dict[int, PosterCard] = {}
-        self._pool: list[PosterCard] = []
-        self.title = tv_label(row.title, theme.TEXT_TITLE, bold=True, shorten=True)
+        self._shift = _translated(self)
+        self.title = tv_label(row.title, theme.TEXT_TITLE, bold=True, tight=True)
         self.add_widget(self.title)
+        self._strip = Widget(size_hint=(None, None))
+        self._slide = _translated(self._strip)
+        self.add_widget(self._strip)
 
     def key_of(self, index: int) -> str:
         return self.row.cards[index].key
@@ -63,13 +71,23 @@ class CardRow(Widget):
         self.offset = min(max(0.0, self.offset + dx), end)
 
     def card_rect(self, index: int) -> Rect:
+        """Where card ``index`` is on screen (logical, y down)."""
         x = VIEW_X + index * PITCH - self.offset
         return Rect(x, self.top_y + ROW_TITLE_H, CARD_W, CARD_H)
+
+    def window_rect(self, index: int) -> list[float] | None:
+        """Where the card widget ``index`` draws, in window pixels (y up), translations applied."""
+        card = self._cards.get(index)
+        if card is None:
+            return None
+        return [card.x + self._slide.x, card.y + self._shift.y, *card.size]
 
     def layout(self, top_y: float, focused_key: str | None) -> None:
         """Place the row at logical ``top_y`` and materialise only its visible cards."""
         self.top_y = top_y
-        place_label(self.title, VIEW_X, top_y, VIEW_W, ROW_TITLE_H - 8, theme.TEXT_TITLE)
+        self._shift.y = -theme.px(top_y)
+        self._slide.x = -theme.px(self.offset)
+        place_line(self.title, VIEW_X, 0, ROW_TITLE_H - 8, theme.TEXT_TITLE)
         wanted = visible_range(-self.offset, CARD_W, GAP, VIEW_W, len(self.row.cards))
         for index in [i for i in self._cards if i not in wanted]:
             self._release(index)
@@ -78,12 +96,14 @@ class CardRow(Widget):
             card = self._cards.get(index) or self._acquire(index)
             card.show(self.row.cards[index])
             focused = self.key_of(index) == focused_key
-            card.place(self.card_rect(index), focused)
+            card.place(Rect(VIEW_X + index * PITCH, ROW_TITLE_H, CARD_W, CARD_H), focused)
             if focused:
                 focused_widget = card
-        if focused_widget is not None:  # drawn last, so its enlarged poster overlaps neighbours
-            self.remove_widget(focused_widget)
-            self.add_widget(focused_widget)
+        strip = self._strip
+        if focused_widget is not None and strip.children[0] is not focused_widget:
+            # drawn last, so its enlarged poster overlaps its neighbours
+            strip.remove_widget(focused_widget)
+            strip.add_widget(focused_widget)
 
     def release_all(self) -> None:
         for index in list(self._cards):
@@ -100,12 +120,22 @@ class CardRow(Widget):
         return dict(self._cards)
 
     def _acquire(self, index: int) -> PosterCard:
-        card = self._pool.pop() if self._pool else PosterCard(self._media_url)
+        card = self._pool.acquire()
         self._cards[index] = card
-        self.add_widget(card)
+        self._strip.add_widget(card)
         return card
 
     def _release(self, index: int) -> None:
         card = self._cards.pop(index)
-        self.remove_widget(card)
-        self._pool.append(card)
+        self._strip.remove_widget(card)
+        self._pool.release(card)
+
+
+def _translated(widget: Widget) -> Translate:
+    """Wrap ``widget``'s drawing, children included, in a translation; returns it."""
+    with widget.canvas.before:
+        PushMatrix()
+        shift = Translate(0, 0)
+    with widget.canvas.after:
+        PopMatrix()
+    return shift

@@ -1,16 +1,18 @@
 """Rows of chips: the home screen's top bar (搜索, 分类, ...) and the browse screen's filters.
 
-A chip is a rounded label: focused chips are filled with the focus colour (the one focus
-highlight), selected ones are outlined in their subject's colour or a quiet grey, disabled ones
-are dimmed. A row wider than its area scrolls so the focused chip
-is revealed; chips not wholly inside the area are hidden.
+A chip is a rounded label. The focused chip is filled with the focus colour: the one focus
+highlight. A selected chip is a lighter grey with a quiet outline, never in the focus colour or
+a colour that could pass for it, so the eye finds focus at once; a subject's or series' chip
+starts with a dot of its colour, the colour its courses' cards carry. Disabled chips are
+dimmed. A row wider than its area scrolls so the focused chip is revealed; chips not wholly
+inside the area are hidden.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kivy.graphics import Color, Line, RoundedRectangle
+from kivy.graphics import Color, Ellipse, Line, RoundedRectangle
 from kivy.uix.widget import Widget
 
 from tv_client import theme
@@ -22,6 +24,7 @@ CHIP_H = 68
 GAP = 20
 PAD_X = 28
 CHAR_W = 30  # logical px per character at TEXT_SMALL: CJK is square, Latin is narrower
+DOT, DOT_GAP = 16, 12  # a subject's or series' colour dot, and the space after it
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,12 @@ class ChipLook:
     focused: bool = False
     selected: bool = False
     enabled: bool = True
-    color: str | None = None  # a subject's colour, for its outline when selected
+    color: str | None = None  # a subject's or series' colour, for the dot before the label
 
 
-def chip_width(label: str) -> float:
+def chip_width(label: str, dot: bool = False) -> float:
     wide = sum(1 if ord(char) > 0x2E80 else 0.55 for char in label)
-    return 2 * PAD_X + wide * CHAR_W
+    return 2 * PAD_X + wide * CHAR_W + (DOT + DOT_GAP if dot else 0)
 
 
 class _Chip(Widget):
@@ -46,8 +49,10 @@ class _Chip(Widget):
         with self.canvas.before:
             self.fill = Color(*theme.color("surface"))
             self.box = RoundedRectangle(radius=[theme.px(CHIP_H / 2)])
-            self.edge = Color(*theme.color("focus", 0))
+            self.edge = Color(*theme.color("text_dim", 0))
             self.line = Line(width=theme.px(3))
+            self.dot_color = Color(*theme.color("text_dim", 0))
+            self.dot = Ellipse()
         self.label = tv_label(size=theme.TEXT_SMALL, halign="center")
         self.add_widget(self.label)
 
@@ -59,14 +64,24 @@ class _Chip(Widget):
         self.box.radius = [h / 2]
         self.line.rounded_rectangle = (x, y, w, h, h / 2)
         self.line.width = theme.px(3)
-        fill = theme.color("focus" if look.focused else "surface", 1 if look.enabled else 0.4)
-        self.fill.rgba = fill
-        accent = look.color or "text_dim"
-        self.edge.rgba = theme.color(accent, 1 if look.selected and not look.focused else 0)
+        quiet = look.selected and not look.focused
+        fill = "focus" if look.focused else ("surface_focus" if quiet else "surface")
+        self.fill.rgba = theme.color(fill, 1 if look.enabled else 0.4)
+        self.edge.a = 1 if quiet else 0
         name = "background" if look.focused else ("text" if look.enabled else "text_dim")
         self.label.color = theme.color(name)
         self.label.text = look.label
-        place_label(self.label, rect.x, rect.y, rect.w, rect.h, theme.TEXT_SMALL)
+        self._draw_dot(look.color, rect)
+
+    def _draw_dot(self, color: str | None, rect: Rect) -> None:
+        """The colour dot, and the label in the room after it."""
+        inset = DOT + DOT_GAP if color else 0
+        place_label(self.label, rect.x + inset, rect.y, rect.w - inset, rect.h, theme.TEXT_SMALL)
+        self.dot_color.rgba = theme.color(color or "text_dim", 1 if color else 0)
+        dx, dy, dw, dh = theme.to_window(
+            Rect(rect.x + PAD_X, rect.y + (rect.h - DOT) / 2, DOT, DOT)
+        )
+        self.dot.pos, self.dot.size = (dx, dy), (dw, dh)
 
 
 class ChipRow(Widget):
@@ -87,7 +102,7 @@ class ChipRow(Widget):
             extra.opacity = 0
         x, self.rects = 0.0, []
         for look in looks:
-            width = chip_width(look.label)
+            width = chip_width(look.label, dot=look.color is not None)
             self.rects.append(Rect(x, 0, width, CHIP_H))
             x += width + GAP
         self._reveal(looks, area, x - GAP)

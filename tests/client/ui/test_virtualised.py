@@ -64,8 +64,10 @@ def test_layout_scales_with_the_window(tv_app, width, height):
         pytest.skip(f"the virtual screen gave a {state['window']} window")
     scale = height / 1080
     lx, ly, lw, lh = state["focus_rect"]
-    grow = 1.08  # the focused card is enlarged around its centre
-    outer = (lx - lw * (grow - 1) / 2, ly - lh * (grow - 1) / 2, lw * grow, lh * grow)
+    grow, poster_h = 1.08, 180  # the focused poster is enlarged around its centre
+    title_h = lh - poster_h  # the title line under it keeps its size (no text is re-rendered)
+    lift = poster_h * (grow - 1) / 2
+    outer = (lx - lw * (grow - 1) / 2, ly - lift, lw * grow, poster_h * grow + title_h)
     # Logical rects are y-down; Kivy's window pixels are y-up.
     expected = (
         outer[0] * scale,

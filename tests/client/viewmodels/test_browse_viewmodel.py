@@ -229,3 +229,177 @@ def test_english_labels():
     vm, _ = ready_vm(lang="en")
     assert vm.title == "Browse"
     assert [c.label for c in vm.chips(Level.SUBJECT)] == ["All", "Chinese", "Maths"]
+
+
+# What each stage and grade offers, series pages, the tags on the cards.
+
+OFFERED = {
+    "stages": [
+        {
+            "code": "primary",
+            "name": {"zh": "小学", "en": "Primary"},
+            "subjects": ["chinese", "math"],
+            "grades": [
+                {"code": "g1", "name": {"zh": "一年级"}, "subjects": ["chinese"]},
+                {"code": "g2", "name": {"zh": "二年级"}, "subjects": []},
+                {"code": "g3", "name": {"zh": "三年级"}, "subjects": ["chinese", "math"]},
+            ],
+        },
+        {"code": "senior", "name": {"zh": "高中"}, "subjects": [], "grades": []},
+        {"code": "junior", "name": {"zh": "初中"}, "subjects": ["physics"], "grades": []},
+    ],
+    "subjects": [
+        {"code": "chinese", "name": {"zh": "语文"}, "color": "#E0533D"},
+        {"code": "math", "name": {"zh": "数学"}, "color": "#3D7BE0"},
+        {"code": "physics", "name": {"zh": "物理"}, "color": "#2F8FD8"},
+    ],
+    "series": [
+        {"code": "empty", "name": {"zh": "空系列"}, "color": "#000000", "subjects": []},
+        {
+            "code": "yuelu",
+            "name": {"zh": "岳麓讲堂", "en": "Yuelu Lectures"},
+            "color": "#8E24AA",
+            "description": {"zh": "长沙名师讲座"},
+            "subjects": ["chinese"],
+        },
+        {"code": "tongbu", "name": {"zh": "同步课堂"}, "color": "#5E35B1", "subjects": ["math"]},
+    ],
+}
+
+
+def labels(vm: BrowseViewModel, level: Level) -> list[str]:
+    return [chip.label for chip in vm.chips(level)]
+
+
+def offered_vm(series: str | None = None) -> tuple[BrowseViewModel, CoursesRequest]:
+    vm = BrowseViewModel()
+    vm.start(series=series)
+    vm.apply_taxonomy(OFFERED)
+    return vm, vm.take_request()
+
+
+def test_only_stages_grades_and_subjects_with_courses_are_offered():
+    vm, _ = offered_vm()
+    assert labels(vm, Level.STAGE) == ["小学", "初中"]  # 高中 has no courses
+    assert labels(vm, Level.GRADE) == ["全部", "一年级", "三年级"]  # nor has 二年级
+    assert labels(vm, Level.SUBJECT) == ["全部", "语文", "数学"]  # no 物理 in primary school
+    press(vm, RIGHT, OK)  # 初中
+    assert labels(vm, Level.GRADE) == ["全部"]
+    assert labels(vm, Level.SUBJECT) == ["全部", "物理"]
+
+
+@pytest.mark.parametrize(
+    ("subject_keys", "grade_keys", "subjects", "kept"),
+    [
+        ((RIGHT, RIGHT), (RIGHT,), ["全部", "语文"], None),  # 数学 is not taught in 一年级
+        ((RIGHT,), (RIGHT,), ["全部", "语文"], "chinese"),  # 语文 is
+        ((RIGHT, RIGHT), (RIGHT, RIGHT), ["全部", "语文", "数学"], "math"),
+    ],
+)
+def test_a_grade_offers_its_own_subjects_and_keeps_a_subject_it_has(
+    subject_keys, grade_keys, subjects, kept
+):
+    vm, _ = offered_vm()
+    press(vm, DOWN, DOWN, *subject_keys, OK)  # a subject of the whole stage
+    vm.take_request()
+    press(vm, UP, *grade_keys, OK)
+    assert labels(vm, Level.SUBJECT) == subjects
+    request = vm.take_request()
+    assert request.subject == kept and vm.selected(Level.SUBJECT) == kept
+    assert vm.focus_id() == f"subject/{kept or 'all'}"
+
+
+def test_a_new_stage_offers_its_subjects_and_drops_the_old_choice():
+    vm, _ = offered_vm()
+    press(vm, DOWN, DOWN, RIGHT, RIGHT, OK)  # 数学
+    press(vm, UP, UP, RIGHT, OK)  # 初中
+    request = vm.take_request()
+    assert (request.stage, request.grade, request.subject) == ("junior", None, None)
+    press(vm, UP, LEFT, OK)  # back to 小学: 数学 was dropped, not remembered
+    assert vm.take_request().subject is None
+
+
+def test_the_mode_row_switches_to_series_and_back():
+    vm, _ = offered_vm()
+    assert vm.levels() == (Level.MODE, Level.STAGE, Level.GRADE, Level.SUBJECT)
+    assert press(vm, UP) is HANDLED and vm.focus_id() == "mode/stages"
+    assert labels(vm, Level.MODE) == ["按学段", "按系列"]
+    press(vm, RIGHT, OK)
+    assert vm.levels() == (Level.MODE, Level.SERIES)
+    assert labels(vm, Level.SERIES) == ["岳麓讲堂", "同步课堂"]  # the empty series is left out
+    assert vm.chips(Level.SERIES)[0].color == "#8E24AA"
+    assert vm.focus_id() == "series/yuelu" and vm.description == "长沙名师讲座"
+    assert vm.take_request() == CoursesRequest(vm.request_id, None, None, None, "yuelu")
+    press(vm, RIGHT, OK)
+    assert vm.take_request().series == "tongbu" and vm.focus_id() == "series/tongbu"
+    press(vm, UP, LEFT, OK)  # 按学段 again: the stage choices are as they were
+    assert vm.take_request() == CoursesRequest(vm.request_id, "primary", None, None)
+    assert vm.focus_id() == "stage/primary" and vm.description == ""
+
+
+def test_opened_on_a_series_before_the_taxonomy_arrives():
+    vm, request = offered_vm(series="tongbu")
+    assert request == CoursesRequest(request.request_id, None, None, None, "tongbu")
+    assert vm.focus_id() == "series/tongbu"
+    assert vm.apply_page(request.request_id, page([1, 2]))
+    assert press(vm, DOWN) is HANDLED and vm.focus_id() == "course/0"
+    assert vm.press(BACK) is HANDLED and vm.focus_id() == "series/tongbu"
+    assert vm.press(BACK) is IGNORED  # the screen goes back to where it was opened from
+
+
+@pytest.mark.parametrize("series", ["nope", "empty", None])
+def test_an_unknown_or_empty_series_opens_browsing_by_stage(series):
+    vm, request = offered_vm(series=series)
+    assert (request.stage, request.series) == ("primary", None)
+    assert vm.focus_id() == "stage/primary"
+
+
+def test_opening_again_changes_the_page_only_when_asked_to():
+    vm, request = offered_vm()
+    vm.apply_page(request.request_id, page([1]))
+    vm.start()
+    assert vm.take_request() is None and vm.status is Status.READY  # same filters, same cards
+    vm.start(series="yuelu")
+    assert vm.take_request().series == "yuelu" and vm.focus_id() == "series/yuelu"
+    vm.start()
+    assert vm.take_request().stage == "primary" and vm.focus_id() == "stage/primary"
+
+
+def test_cards_name_their_series_except_on_a_series_page():
+    item = course(7) | {"series": {"code": "yuelu", "name": {"zh": "岳麓讲堂"}, "color": "#8E24AA"}}
+    vm, request = offered_vm()
+    vm.apply_page(request.request_id, {"items": [item, course(8)], "next_cursor": None})
+    assert (vm.cards[0].tag, vm.cards[0].tag_color, vm.cards[0].color) == (
+        "岳麓讲堂",
+        "#8E24AA",
+        "#3D7BE0",  # the subject's colour fills the poster's placeholder
+    )
+    assert vm.cards[1].tag == ""  # a course in no series
+    vm.start(series="yuelu")
+    vm.apply_page(vm.take_request().request_id, {"items": [item]})
+    assert vm.cards[0].tag == ""
+
+
+def test_the_footnote_says_a_page_is_loading_or_why_it_failed():
+    vm, request = ready_vm(columns=1, prefetch_rows=1)
+    assert vm.footnote == ""  # nothing shows yet: the status message says it
+    vm.apply_page(request.request_id, page([1, 2], cursor="c2"))
+    assert vm.footnote == ""
+    press(vm, DOWN, DOWN, DOWN, DOWN)
+    assert vm.loading_more and vm.footnote == "正在加载…"
+    vm.apply_offline(vm.take_request().request_id)
+    assert vm.footnote.startswith("无法连接服务器") and vm.status is Status.READY
+
+
+JOURNEY = (DOWN, DOWN, RIGHT, OK, DOWN, RIGHT, UP, UP, UP, RIGHT, OK, DOWN, BACK, UP, LEFT, OK)
+
+
+def test_exactly_one_thing_is_focused_after_every_key():
+    vm, request = offered_vm()
+    vm.apply_page(request.request_id, page([1, 2, 3]))
+    for key in JOURNEY:
+        vm.press(key)
+        if (pending := vm.take_request()) is not None:
+            vm.apply_page(pending.request_id, page([4, 5]))
+        chips = [chip for level in vm.levels() for chip in vm.chips(level) if chip.focused]
+        assert len(chips) + (vm.focused_result is not None) == 1, vm.focus_id()

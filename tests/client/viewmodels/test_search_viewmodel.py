@@ -370,6 +370,29 @@ def test_new_results_are_entered_from_their_first_card():
     assert (vm.focus, vm.focused_result) == (Pane.RESULTS, 0)
 
 
+JOURNEY = (RIGHT, DOWN, RIGHT, LEFT, UP, LEFT, RIGHT, BACK, RIGHT, KeyPress(Action.DIGIT, 1))
+
+
+def test_exactly_one_thing_is_focused_after_every_key():
+    vm = results_vm()
+    for key in JOURNEY:
+        vm.press(key)
+        keys = [k for row in vm.keyboard_rows() for k in row if k.focused]
+        assert len(keys) + (vm.focused_result is not None) == 1, (key, vm.focus)
+
+
+def test_results_carry_the_subject_colour_and_name_their_series():
+    vm = make()
+    type_text(vm, "sx")
+    request = vm.tick(vm.due_at)
+    series = {"code": "zhiqu", "name": {"zh": "智趣新课堂"}, "color": "#F9A825"}
+    items = [course(1) | {"series": series}, course(2)]
+    assert vm.apply_result(request.request_id, {"query": "sx", "items": items})
+    first, second = vm.cards
+    assert (first.color, first.tag, first.tag_color) == ("#1E88E5", "智趣新课堂", "#F9A825")
+    assert (second.tag, second.tag_color) == ("", None)
+
+
 @pytest.mark.parametrize(
     ("lang", "title", "space", "placeholder"),
     [
