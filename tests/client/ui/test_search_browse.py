@@ -21,8 +21,9 @@ def test_up_from_the_first_row_reaches_the_top_bar_and_down_comes_back(tv_app):
     app.press("RIGHT")
     assert app.press("UP")["focus"] == "nav/search"
     assert app.press("RIGHT")["focus"] == "nav/browse"
-    assert app.press("RIGHT")["focus"] == "nav/settings"  # Live is not ready yet: skipped
+    assert app.press("RIGHT")["focus"] == "nav/live"
     assert app.press("RIGHT")["focus"] == "nav/settings"
+    assert app.press("RIGHT")["focus"] == "nav/settings"  # the end of the bar is an edge
     assert app.press("UP")["focus"] == "nav/settings"
     app.screenshot("home-top-bar")
     state = app.press("DOWN")
