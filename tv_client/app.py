@@ -31,6 +31,7 @@ from tv_client.api.posters import PosterFetcher
 from tv_client.navigation.keys import DEFAULT, Action, KeyPress, KeyTable, load_overrides
 from tv_client.preferences import Preferences, PreferencesStore
 from tv_client.profiles import ProfileStore
+from tv_client.progress import ProgressStore
 from tv_client.screens.base import Context
 from tv_client.screens.browse import BrowseScreen
 from tv_client.screens.course import CourseScreen
@@ -83,6 +84,7 @@ class TvApp(App):
         self.profile_store = ProfileStore(settings.resolved_data_dir)
         self.household = self.profile_store.load()
         self.profile = self.household.get(None)
+        self.progress = ProgressStore.in_data_dir(settings.resolved_data_dir)
         self.http = default_http()  # one connection pool for every catalog client, rebuilds too
         self.catalog = self._catalog()
         fetcher = PosterFetcher(settings.resolved_data_dir / "posters")
@@ -125,6 +127,7 @@ class TvApp(App):
             household=self.household,
             profile=self.profile,
             choose_profile=self.choose_profile,
+            progress=self.progress,
         )
         return Navigator({n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()})
 

@@ -45,8 +45,11 @@ class Profile:
 
     @property
     def initial(self) -> str:
-        """The first character of the name, drawn in the avatar."""
-        return self.name[:1] or "?"
+        """The character drawn in the avatar: a Chinese name's last (小明 is 明, as families
+        call them; most start with 小), a Latin name's first."""
+        if not self.name:
+            return "?"
+        return self.name[-1] if ord(self.name[-1]) >= 0x2E80 else self.name[0].upper()
 
 
 GUEST = Profile(GUEST_ID, "访客", None, "#78909C")

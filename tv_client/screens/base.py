@@ -12,6 +12,7 @@ from tv_client.api import CatalogClient, Fetched
 from tv_client.navigation.keys import KeyPress
 from tv_client.preferences import Preferences
 from tv_client.profiles import Household, Profile
+from tv_client.progress import ProgressStore
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
 from tv_client.widgets.posters import Posters
@@ -34,6 +35,7 @@ class Context:
     household: Household  # the profiles on this box
     profile: Profile  # who is watching: their grade's recommendations, their progress
     choose_profile: Callable[[str], None]  # watch as this profile id; the app rebuilds home
+    progress: ProgressStore  # where each profile stopped in each lesson
 
 
 class TvScreen(Screen):

@@ -61,6 +61,7 @@ class HomeScreen(TvScreen):
         self.focus: str | None = None
         self.card_focus: str | None = None  # the card to return to from the top bar
         self.scroll = 0.0
+        self._fetched: Fetched | None = None  # the last home answer, to redraw on resume
         self._rows: dict[str, CardRow] = {}
         self._pool = CardPool(context.posters)
         self._layer = Widget()
@@ -81,15 +82,28 @@ class HomeScreen(TvScreen):
         fetch = functools.partial(self.context.catalog.home, grade)
         self.context.tasks.run("home", fetch, self._loaded, self._failed)
 
+    def resume(self) -> None:
+        if self._fetched is None:
+            return
+        state = self._state_of(self._fetched)  # back from a course or the player:
+        if state != self.state:  # redraw only if the progress changed the rows
+            self._apply(state)
+
     def _loaded(self, fetched: Fetched) -> None:
         self.context.report(fetched)
-        state = HomeState.from_data(
+        self._fetched = fetched
+        self._apply(self._state_of(fetched))
+
+    def _state_of(self, fetched: Fetched) -> HomeState:
+        """The backend's rows, after this child's "continue watching" row."""
+        watching = self.context.progress.continue_watching(self.context.profile.id)
+        return HomeState.from_data(
             fetched.data,
             self.context.language,
             offline=fetched.offline,
             fetched_at=fetched.fetched_at,
+            continuing=[item.course.as_item() for item in watching],
         )
-        self._apply(state)
 
     def _failed(self, error: BaseException) -> None:
         offline = isinstance(error, Offline)
@@ -162,6 +176,9 @@ class HomeScreen(TvScreen):
             self.context.open("profiles")  # who's watching: switch child
             return True
         card = self._focused_card()
+        if press.action is Action.OK and card is not None and card.more_series:
+            self.context.open("browse", series=card.more_series)
+            return True
         if press.action is Action.OK and card is not None:
             self.context.open("course", course_id=card.course_id, title=card.title)
             return True

@@ -54,6 +54,8 @@ MESSAGES = {
     },
     "error": {"zh": "出错了：{}", "en": "Something went wrong: {}"},
     "lessons": {"zh": "{} 个课时", "en": "{} lessons"},
+    "continue_row": {"zh": "继续观看", "en": "Continue watching"},
+    "see_all": {"zh": "查看全部 ›", "en": "See all ›"},
     "lesson": {"zh": "第 {} 课", "en": "Lesson {}"},
     "minutes": {"zh": "{} 分钟", "en": "{} min"},
     "player_next": {

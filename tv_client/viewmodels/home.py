@@ -2,12 +2,13 @@
 
 ``HomeState.loading()`` while the request runs, then ``HomeState.from_data(...)`` (ready or
 empty) or ``HomeState.failed(...)``. Cards carry what a poster card draws: the title, a subtitle
-(grade and subject), the poster path and the subject colour for the placeholder.
+(grade and subject), the poster path and the subject colour for the placeholder. A "continue
+watching" row (from the progress store) comes first; each series row ends with "see all".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +27,7 @@ class Card:
     subtitle: str
     poster: str | None
     color: str
+    more_series: str | None = None  # a "see all" card: OK opens this series' page, no course
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,12 @@ class HomeState:
         *,
         offline: bool = False,
         fetched_at: float = 0.0,
+        continuing: Sequence[Mapping[str, Any]] = (),
     ) -> HomeState:
-        rows = tuple(row for row in home_rows(data, language) if row.cards)
+        """The rows of a home answer; ``continuing`` (courses in the API's shape, most recent
+        first) becomes a "continue watching" row on top."""
+        rows = (continue_row(continuing, language), *home_rows(data, language))
+        rows = tuple(row for row in rows if row.cards)
         banner = offline_banner(fetched_at, language) if offline else ""
         if not rows:
             return cls(
@@ -83,15 +89,27 @@ class HomeState:
         return replace(self, offline=False, banner="")
 
 
+def continue_row(courses: Sequence[Mapping[str, Any]], language: str) -> Row:
+    """The courses this child is in the middle of (from the progress store), or no cards."""
+    cards = tuple(card(item, f"continue/{n}", language) for n, item in enumerate(courses))
+    return Row("continue", message("continue_row", language), PLACEHOLDER_COLOR, cards)
+
+
 def home_rows(data: Mapping[str, Any], language: str) -> list[Row]:
-    """The rows of a home answer, in order, each with a stable key."""
+    """The rows of a home answer, in order, each with a stable key.
+
+    A series row ends with a "see all" card that opens the series' page.
+    """
     rows = []
     for index, raw in enumerate(data.get("rows") or ()):
         series = raw.get("series") or {}
         key = f"{raw.get('kind', 'row')}-{series.get('code') or index}"
-        cards = tuple(card(item, f"{key}/{n}", language) for n, item in enumerate(raw["items"]))
+        cards = [card(item, f"{key}/{n}", language) for n, item in enumerate(raw["items"])]
         color = series.get("color") or PLACEHOLDER_COLOR
-        rows.append(Row(key, text(raw.get("title"), language), color, cards))
+        if series.get("code") and cards:
+            more = message("see_all", language)
+            cards.append(Card(f"{key}/{len(cards)}", 0, more, "", None, color, series["code"]))
+        rows.append(Row(key, text(raw.get("title"), language), color, tuple(cards)))
     return rows
 
 

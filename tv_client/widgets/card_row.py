@@ -55,6 +55,8 @@ class CardRow(Widget):
 
     def rebind(self, row: Row) -> None:
         """New content for the same row (a reload): keep focus and scroll where still valid."""
+        if row == self.row:
+            return
         self.row = row
         self.title.text = row.title
         self.focused_index = min(self.focused_index, len(row.cards) - 1)

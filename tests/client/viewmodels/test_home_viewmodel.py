@@ -45,7 +45,10 @@ def test_rows_become_cards_with_stable_unique_keys():
     assert state.status is Status.READY
     assert [row.key for row in state.rows] == ["latest-0", "series-tongbu"]
     keys = [card.key for row in state.rows for card in row.cards]
-    assert keys == ["latest-0/0", "latest-0/1", "series-tongbu/0"]
+    assert keys == ["latest-0/0", "latest-0/1", "series-tongbu/0", "series-tongbu/1"]
+    more = state.rows[1].cards[-1]  # a series row ends with "see all", which opens its page
+    assert (more.more_series, more.course_id, more.title) == ("tongbu", 0, "查看全部 ›")
+    assert all(card.more_series is None for card in state.rows[0].cards)
     first = state.rows[0].cards[0]
     assert (first.course_id, first.title, first.subtitle) == (7, "时分秒", "三年级 · 数学")
     assert first.poster == "/media/posters/time.jpg" and first.color == "#3B7DDD"
@@ -100,3 +103,11 @@ def test_offline_banner(language, expected):
 )
 def test_text_falls_back_to_chinese_then_anything(names, language, expected):
     assert text(names, language) == expected
+
+
+def test_courses_being_watched_come_first_as_a_continue_row():
+    state = HomeState.from_data(HOME, "en", continuing=[{**COURSE, "id": 9}])
+    assert [row.key for row in state.rows] == ["continue", "latest-0", "series-tongbu"]
+    assert state.rows[0].title == "Continue watching"
+    assert [card.course_id for card in state.rows[0].cards] == [9]
+    assert HomeState.from_data(HOME, "en").rows[0].key == "latest-0"
