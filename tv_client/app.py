@@ -45,6 +45,7 @@ from tv_client.screens.settings import SettingsScreen
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
 from tv_client.viewmodels import offline_banner
+from tv_client.widgets.highlight import highlighted
 from tv_client.widgets.poster_card import poster_size
 from tv_client.widgets.posters import Posters
 from tv_client.widgets.text import place_label, tv_label
@@ -119,6 +120,7 @@ class TvApp(App):
             tasks=self.tasks,
             language=self.preferences.language,
             open=self._open,
+            back=lambda: self.navigator.back(),
             report=self.report,
             preferences=self.preferences,
             settings=self.settings_,
@@ -234,6 +236,7 @@ class TvApp(App):
             "banner": self.banner.text if self.banner.opacity else "",
             "window": list(Window.size),
             "busy": self.tasks.pending(),
+            "highlights": highlighted(screen) if screen else [],
             **(screen.snapshot() if screen else {}),
         }
 

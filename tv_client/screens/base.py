@@ -26,6 +26,7 @@ class Context:
     tasks: BackgroundTasks
     language: str
     open: Callable[..., None]  # open(screen_name, **params): push a screen
+    back: Callable[[], None]  # pop the current screen, as the Back key does
     report: Callable[[Fetched], None]  # every answer, so the app can show the offline banner
     preferences: Preferences  # the user's choices in force (language, quality, backend address)
     settings: Settings  # the environment's: the defaults under the choices, About's facts
