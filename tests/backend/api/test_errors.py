@@ -51,7 +51,7 @@ def test_an_unexpected_failure_is_a_500_body_without_traceback(app, client, monk
     def boom(*_args, **_kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(app.extensions["edutv"].catalog, "taxonomy", boom)
+    monkeypatch.setattr(app.extensions["edutv"].catalog, "offered_taxonomy", boom)
     monkeypatch.setattr(
         app.extensions["edutv"].responses.cache, "lookup", lambda name: (None, None)
     )
