@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 
 from tv_backend import __version__
-from tv_backend.api import catalog, health, media
+from tv_backend.api import catalog, health, media, progress
 from tv_backend.api.errors import EduApi, handle_service_error
 from tv_backend.api.fast_path import CachedResponses
 from tv_backend.container import Services, build_services
@@ -43,6 +43,7 @@ def create_app(
     api.register_field(Bilingual, "object", None)
     api.register_field(MediaUrl, "string", "uri-reference")
     api.register_blueprint(catalog.blp)
+    api.register_blueprint(progress.blp)
     app.register_blueprint(health.blp)
     if settings.serve_media:
         app.register_blueprint(media.blp)

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tv_backend.services.catalog import CatalogService
 from tv_backend.services.catalog_feed import CatalogImport
+from tv_backend.services.progress import ProgressService
 from tv_backend.services.response_cache import ResponseCache
 from tv_backend.settings import Settings
 from tv_backend.storage import db
 from tv_backend.storage.cache import Cache, MemoryCache, RedisCache
 from tv_backend.storage.catalog import CatalogRepository
+from tv_backend.storage.progress import ProgressRepository
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Services:
     responses: ResponseCache
     catalog: CatalogService
     catalog_import: CatalogImport
+    progress: ProgressService
 
     def close(self) -> None:
         self.cache.close()
@@ -58,6 +61,7 @@ def build_services(settings: Settings, *, migrate: bool = False) -> Services:
         responses=responses,
         catalog=CatalogService(repo),
         catalog_import=CatalogImport(repo, responses.publish),
+        progress=ProgressService(ProgressRepository(sessions)),
     )
 
 

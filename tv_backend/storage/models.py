@@ -1,10 +1,24 @@
-"""SQLAlchemy models of the catalog. The schema itself is owned by the Alembic migrations."""
+"""SQLAlchemy models of the catalog and of viewing progress.
+
+The schema itself is owned by the Alembic migrations.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -104,3 +118,70 @@ class Lesson(Base):
     hls: Mapped[str] = mapped_column(String(500))
     subtitles: Mapped[list[dict]] = mapped_column(JSON, default=list)
     course: Mapped[Course] = relationship(back_populates="lessons")
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware datetime in UTC on every database: SQLite keeps no offset, so it stores naive
+    UTC and gets it back aware; PostgreSQL keeps ``timestamptz``."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UtcDateTime needs an aware datetime")
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Viewer(Base):
+    """Who watches: one local profile on one device (see ``storage.progress`` for sign-in)."""
+
+    __tablename__ = "viewers"
+    __table_args__ = (UniqueConstraint("device", "local_profile"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device: Mapped[str] = mapped_column(String(64))
+    local_profile: Mapped[str] = mapped_column(String(64))
+    household_profile_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LessonProgress(Base):
+    """One viewer's progress in one lesson: resume position, played seconds, completion."""
+
+    __tablename__ = "lesson_progress"
+    viewer_id: Mapped[int] = mapped_column(
+        ForeignKey("viewers.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position_s: Mapped[float] = mapped_column(Float)
+    duration_s: Mapped[float] = mapped_column(Float)
+    watched_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    played: Mapped[list[list[float]]] = mapped_column(JSON)
+    covered_s: Mapped[float] = mapped_column(Float)
+    completed: Mapped[bool] = mapped_column(Boolean)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReceivedEvent(Base):
+    """A progress event as received, kept for idempotency (and, later, viewing reports)."""
+
+    __tablename__ = "progress_events"
+    device: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("viewers.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))
+    client_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    position_s: Mapped[float] = mapped_column(Float)
+    played_s: Mapped[float] = mapped_column(Float)
