@@ -15,8 +15,10 @@ and settings on top. The settings screen's key tester sees raw codes first (`on_
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kivy.app import App
@@ -44,6 +46,7 @@ from tv_client.screens.search import SearchScreen
 from tv_client.screens.settings import SettingsScreen
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
+from tv_client.sync import Outbox, ProgressReporter, Syncer, device_id
 from tv_client.viewmodels import offline_banner
 from tv_client.widgets.highlight import highlighted
 from tv_client.widgets.poster_card import poster_size
@@ -86,8 +89,12 @@ class TvApp(App):
         self.household = self.profile_store.load()
         self.profile = self.household.get(None)
         self.progress = ProgressStore.in_data_dir(settings.resolved_data_dir)
+        self.outbox = Outbox.in_data_dir(settings.resolved_data_dir)
+        self.device_id = device_id(settings.resolved_data_dir)
         self.http = default_http()  # one connection pool for every catalog client, rebuilds too
         self.catalog = self._catalog()
+        self.syncer = self._syncer()
+        self.reporter = ProgressReporter(self.outbox, self.progress, on_event=self._sync_soon)
         fetcher = PosterFetcher(settings.resolved_data_dir / "posters")
         self.posters = Posters(fetcher, self._media_url, poster_size())
         self.keys = self._key_table(settings)
@@ -110,6 +117,32 @@ class TvApp(App):
         backend = self.preferences.backend(self.settings_)
         return CatalogClient(backend, http=self.http, cache=cache)
 
+    def _syncer(self) -> Syncer:
+        """The progress syncer for the backend in force, its thread started."""
+        syncer = Syncer(
+            self.catalog.base_url,
+            self.outbox,
+            device_id=self.device_id,
+            local=self.progress,
+            http=self.http,
+        )
+        syncer.start()
+        return syncer
+
+    def _sync_soon(self) -> None:
+        self.syncer.notify()  # the syncer in force, after a rebuild too
+
+    def _pull_progress(self, course_id: int | None, changed: Callable[[], None]) -> None:
+        """Fetch this child's progress from the backend (another TV's lessons) in the
+        background; ``changed`` runs on the main thread if it brought something new."""
+
+        def done(count: int) -> None:
+            if count:
+                changed()
+
+        pull = functools.partial(self.syncer.pull, self.profile.id, course_id)
+        self.tasks.run(f"pull-{course_id}", pull, done, lambda _error: None)
+
     def _media_url(self, path: str | None) -> str | None:
         return self.catalog.media_url(path)  # the catalog in force, after a rebuild too
 
@@ -130,6 +163,8 @@ class TvApp(App):
             profile=self.profile,
             choose_profile=self.choose_profile,
             progress=self.progress,
+            reporter=self.reporter,
+            pull_progress=self._pull_progress,
         )
         return Navigator({n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()})
 
@@ -157,6 +192,8 @@ class TvApp(App):
         client, Context and Navigator; home shows, with the ``on_top`` screens pushed over it."""
         old = self.navigator.manager
         self.catalog = self._catalog()
+        self.syncer.close()
+        self.syncer = self._syncer()
         self.navigator = self._navigator()
         self.root.remove_widget(old)
         self.root.add_widget(self.navigator.manager, index=len(self.root.children))
@@ -221,6 +258,8 @@ class TvApp(App):
             self.tasks.run("probe", self.catalog.probe, self._probed, lambda _e: None)
 
     def _probed(self, online: bool) -> None:
+        if online:
+            self.syncer.retry_now()  # the outbox drains now, not after its backoff
         if online and self.navigator.current is not None:
             log.info("the backend answers again: reloading %s", self.navigator.current.name)
             self.banner.opacity = 0
@@ -241,6 +280,9 @@ class TvApp(App):
         }
 
     def on_stop(self) -> None:
+        self.reporter.exited()
+        self.syncer.close()
+        self.outbox.close()
         self.tasks.shutdown()
         self.posters.close()
         self.catalog.close()

@@ -15,6 +15,7 @@ from tv_client.profiles import Household, Profile
 from tv_client.progress import ProgressStore
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
+from tv_client.sync import ProgressReporter
 from tv_client.widgets.posters import Posters
 
 
@@ -37,6 +38,9 @@ class Context:
     profile: Profile  # who is watching: their grade's recommendations, their progress
     choose_profile: Callable[[str], None]  # watch as this profile id; the app rebuilds home
     progress: ProgressStore  # where each profile stopped in each lesson
+    reporter: ProgressReporter  # the player's progress: outbox (to the backend) and store
+    # pull_progress(course_id or None, changed): the backend's progress in; `changed` if new
+    pull_progress: Callable[[int | None, Callable[[], None]], None]
 
 
 class TvScreen(Screen):

@@ -98,6 +98,7 @@ class CourseScreen(TvScreen):
         self.index = self.first = 0
         self._apply(CourseState.loading(course_id, self.context.language, title))
         self.reload()
+        self.context.pull_progress(course_id, self.resume)  # lessons watched on another TV
 
     def resume(self) -> None:
         """Back from the player: the same course, marked with what was watched meanwhile."""

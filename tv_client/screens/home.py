@@ -91,8 +91,11 @@ class HomeScreen(TvScreen):
 
     def _loaded(self, fetched: Fetched) -> None:
         self.context.report(fetched)
+        first = self._fetched is None
         self._fetched = fetched
         self._apply(self._state_of(fetched))
+        if first:  # what this child watched on another TV joins the continue row
+            self.context.pull_progress(None, self.resume)
 
     def _state_of(self, fetched: Fetched) -> HomeState:
         """The backend's rows, after this child's "continue watching" row."""
