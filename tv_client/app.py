@@ -31,6 +31,8 @@ from tv_client.api import CatalogClient, DiskCache, Fetched
 from tv_client.api.client import default_http
 from tv_client.api.posters import PosterFetcher
 from tv_client.navigation.keys import DEFAULT, Action, KeyPress, KeyTable, load_overrides
+from tv_client.player import Player
+from tv_client.player.factory import make_player
 from tv_client.preferences import Preferences, PreferencesStore
 from tv_client.profiles import ProfileStore
 from tv_client.progress import ProgressStore
@@ -89,6 +91,7 @@ class TvApp(App):
         self.household = self.profile_store.load()
         self.profile = self.household.get(None)
         self.progress = ProgressStore.in_data_dir(settings.resolved_data_dir)
+        self._the_player: Player | None = None
         self.outbox = Outbox.in_data_dir(settings.resolved_data_dir)
         self.device_id = device_id(settings.resolved_data_dir)
         self.http = default_http()  # one connection pool for every catalog client, rebuilds too
@@ -129,6 +132,12 @@ class TvApp(App):
         syncer.start()
         return syncer
 
+    def _player(self) -> Player:
+        """The app's one player, made when the first lesson plays (libVLC takes a moment)."""
+        if self._the_player is None:
+            self._the_player = make_player(self.settings_)
+        return self._the_player
+
     def _sync_soon(self) -> None:
         self.syncer.notify()  # the syncer in force, after a rebuild too
 
@@ -164,6 +173,7 @@ class TvApp(App):
             choose_profile=self.choose_profile,
             progress=self.progress,
             reporter=self.reporter,
+            player=self._player,
             pull_progress=self._pull_progress,
         )
         return Navigator({n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()})
@@ -280,6 +290,8 @@ class TvApp(App):
         }
 
     def on_stop(self) -> None:
+        if self._the_player is not None:
+            self._the_player.release()
         self.reporter.exited()
         self.syncer.close()
         self.outbox.close()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LANGUAGES = ("zh", "en")
+PLAYERS = ("vlc", "null")
 
 
 class SettingsError(ValueError):
@@ -57,9 +58,26 @@ class Settings:
         metadata=_doc("Directory of fonts and images. Empty: the repository's `assets/`."),
     )
 
+    player: str = field(
+        default="vlc",
+        metadata=_doc(
+            "Video player: `vlc` (libVLC, drawn inside the app) or `null` (simulated time, no "
+            "video: screen tests and boxes being set up without libVLC)."
+        ),
+    )
+    vlc_options: str = field(
+        default="",
+        metadata=_doc(
+            "Extra libVLC options, space-separated, for a box's quirks (e.g. `--aout=dummy` "
+            "on a box without sound, `--network-caching=3000` on a very slow line)."
+        ),
+    )
+
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
             raise SettingsError(f"TV_LANGUAGE={self.language!r} must be one of {LANGUAGES}")
+        if self.player not in PLAYERS:
+            raise SettingsError(f"TV_PLAYER={self.player!r} must be one of {PLAYERS}")
 
     @property
     def resolved_data_dir(self) -> Path:

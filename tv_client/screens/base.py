@@ -10,6 +10,7 @@ from kivy.uix.screenmanager import Screen
 
 from tv_client.api import CatalogClient, Fetched
 from tv_client.navigation.keys import KeyPress
+from tv_client.player import Player
 from tv_client.preferences import Preferences
 from tv_client.profiles import Household, Profile
 from tv_client.progress import ProgressStore
@@ -39,6 +40,7 @@ class Context:
     choose_profile: Callable[[str], None]  # watch as this profile id; the app rebuilds home
     progress: ProgressStore  # where each profile stopped in each lesson
     reporter: ProgressReporter  # the player's progress: outbox (to the backend) and store
+    player: Callable[[], Player]  # the app's one player (made on first use)
     # pull_progress(course_id or None, changed): the backend's progress in; `changed` if new
     pull_progress: Callable[[int | None, Callable[[], None]], None]
 
@@ -63,6 +65,9 @@ class TvScreen(Screen):
 
     def resume(self) -> None:
         """The screen shows again after Back: keep its content and focus."""
+
+    def leave(self) -> None:
+        """The screen stops being shown (another covers it, or Back or Home left it)."""
 
     def reload(self) -> None:
         """Fetch the content again (the backend is back)."""

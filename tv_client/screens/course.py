@@ -214,6 +214,7 @@ class CourseScreen(TvScreen):
             lesson_title=title,
             course_title=state.title,
             course=state.summary,
+            lessons=state.lessons,  # the queue: the lesson after this one is offered at the end
         )
 
     def focused_id(self) -> str | None:

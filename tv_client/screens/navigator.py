@@ -28,6 +28,7 @@ class Navigator:
 
     def open(self, name: str, **params: Any) -> None:
         """Push ``name`` with ``params`` and show it."""
+        self._leave_current()
         self.stack.append((name, params))
         screen = self._screen(name)
         self.manager.current = name
@@ -37,6 +38,7 @@ class Navigator:
         """Pop to the previous screen; False on the home screen (nothing to go back to)."""
         if len(self.stack) <= 1:
             return False
+        self._leave_current()
         self.stack.pop()
         self._resume()
         return True
@@ -46,8 +48,15 @@ class Navigator:
         if not self.stack:
             self.open(self.home_name)
             return
+        if len(self.stack) > 1:
+            self._leave_current()
         del self.stack[1:]
         self._resume()
+
+    def _leave_current(self) -> None:
+        """The screen on top stops being shown (covered or popped): it stops what it runs."""
+        if self.stack:
+            self._screen(self.stack[-1][0]).leave()
 
     def _resume(self) -> None:
         name = self.stack[-1][0]

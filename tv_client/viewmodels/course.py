@@ -54,6 +54,8 @@ class Lesson:
     hls: str | None
     mark: Mark = UNWATCHED
     mark_label: str = ""
+    duration_s: float = 0.0
+    subtitles: tuple[str, ...] = ()  # WebVTT paths, the interface language's first
 
     @property
     def start_s(self) -> float:
@@ -152,7 +154,19 @@ def lesson(raw: Mapping[str, Any], language: str) -> Lesson:
     parts = [message("lesson", language, position), title]
     if minutes:
         parts.append(message("minutes", language, minutes))
-    return Lesson(int(raw["id"]), position, title, "   ".join(parts), raw.get("hls"))
+    label = "   ".join(parts)
+    duration = float(raw.get("duration") or 0)
+    tracks = sorted(raw.get("subtitles") or (), key=lambda t: t.get("lang") != language)
+    subtitles = tuple(t["url"] for t in tracks if t.get("url"))
+    return Lesson(
+        int(raw["id"]),
+        position,
+        title,
+        label,
+        raw.get("hls"),
+        duration_s=duration,
+        subtitles=subtitles,
+    )
 
 
 def mark_label(mark: Mark, language: str) -> str:

@@ -185,11 +185,13 @@ def tv_app(backend: BackendServer, tmp_path: Path) -> Iterator[Callable[..., App
             "TV_BACKEND_URL": backend.url,
             "TV_CLIENT_DATA_DIR": str(data_dir or tmp_path / "client"),
             "TV_LANGUAGE": "zh",
+            "TV_PLAYER": "null",  # simulated playback; tests/client/ui/test_player*.py use libVLC
             "KCFG_GRAPHICS_WIDTH": "1920",
             "KCFG_GRAPHICS_HEIGHT": "1080",
             **extra,
         }
         app = AppProcess(env, tmp_path / f"app-{len(started)}.log")
+        app.data_dir = Path(env["TV_CLIENT_DATA_DIR"])
         started.append(app)
         return app
 

@@ -1,0 +1,107 @@
+"""The real app plays a lesson through libVLC under Xvfb: frames, keys, progress, errors.
+
+The backend serves a small ffmpeg ladder as the lessons of one course; the app runs with
+``TV_PLAYER=vlc`` and dummy audio. Progress goes through the outbox to this backend.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import shutil
+import time
+
+import httpx
+import pytest
+
+pytestmark = [pytest.mark.kivy, pytest.mark.vlc]
+
+
+@pytest.fixture(scope="module")
+def backend(serve_feed, small_feed, hls_ladder):
+    """The small feed; its first course's first lesson plays the ladder, the second is missing
+    (404) and the third is on a CDN this machine cannot reach."""
+    server = serve_feed(small_feed)
+    media = server.app.extensions["edutv"].settings.media_dir
+    course = small_feed["courses"][0]
+    for lesson in course["lessons"][:1]:
+        target = media / lesson["hls"]
+        shutil.copytree(hls_ladder, target.parent, dirs_exist_ok=True)
+    return server
+
+
+@pytest.fixture
+def vlc_app(tv_app):
+    if ctypes.util.find_library("vlc") is None:
+        pytest.skip("libVLC is not installed (apt packages libvlc5 vlc-plugin-base)")
+    return lambda **env: tv_app(TV_PLAYER="vlc", TV_VLC_OPTIONS="--aout=dummy", **env)
+
+
+def open_first_course(app) -> dict:
+    app.wait_for(lambda s: s["screen"] == "home" and s["status"] == "ready")
+    for _ in range(8):  # to the fractions course on the "new courses" row
+        state = app.state()
+        if state["focused_title"] == "分数的初步认识":
+            break
+        app.press("RIGHT")
+    app.press("OK")
+    return app.wait_for(lambda s: s["screen"] == "course" and s["status"] == "ready")
+
+
+def test_a_lesson_plays_pauses_seeks_and_its_progress_reaches_the_backend(vlc_app, backend):
+    app = vlc_app()
+    open_first_course(app)
+    app.press("OK")  # "从第 1 课开始"
+    state = app.wait_for(lambda s: s["screen"] == "player" and s["frames_drawn"] > 10, 20)
+    assert state["state"] == "playing" and state["rendition"] in (240, 360, 540)
+    app.screenshot("player-playing")
+
+    paused = app.press("OK")
+    app.wait_for(lambda s: s["state"] == "paused")
+    assert paused["overlay"]
+    app.screenshot("player-paused")
+    app.press("OK")
+    app.press("RIGHT")  # one step: 10 s further (libVLC lands on the keyframe before it)
+    app.wait_for(lambda s: 7 <= s["position"] < 16 and s["state"] == "playing", 15)
+    app.press("UP")
+    info = app.state()["info"]
+    assert "p" in info and "1x" in info
+
+    back = app.press("BACK")  # closes the info panel
+    assert back["screen"] == "player"
+    course = app.press("BACK")
+    assert course["screen"] == "course"
+    device = (app.data_dir / "device-id").read_text().strip()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        answer = httpx.get(
+            f"{backend.url}/api/v1/progress", params={"device": device, "profile": "guest"}
+        ).json()
+        if answer["lessons"] and answer["lessons"][0]["position_s"] >= 7:
+            break  # the seek or the stop has arrived (the pause before them said ~1 s)
+        time.sleep(0.3)
+    lesson = answer["lessons"][0]
+    assert 7 <= lesson["position_s"] <= 16, answer  # the seek's landing, or a little later
+    assert not lesson["completed"]  # a seek is not watching: coverage stays low
+    state = app.wait_for(lambda s: s["continue"] and "继续学习 第 1 课" in s["continue"])
+
+
+def test_a_missing_video_shows_a_message_with_retry_and_back_returns(vlc_app, backend):
+    app = vlc_app()
+    course = open_first_course(app)
+    app.press("DOWN", "DOWN")  # the second lesson has no media on the backend: a 404 playlist
+    app.press("OK")
+    state = app.wait_for(lambda s: s["screen"] == "player" and s["state"] == "error", 20)
+    assert state["focus"] == "retry" and state["error"] == "not_found"
+    assert "找不到" in state["message"]
+    app.screenshot("player-error")
+    assert app.press("BACK")["screen"] == "course"
+    assert course["status"] == "ready"
+
+
+def test_an_unreachable_server_says_so(vlc_app, backend):
+    app = vlc_app()
+    open_first_course(app)
+    app.press("DOWN", "DOWN", "DOWN", "OK")  # the third lesson: cdn.example.org
+    state = app.wait_for(lambda s: s["screen"] == "player" and s["state"] == "error", 30)
+    assert state["error"] == "unreachable" and "连不上" in state["message"]
+    assert app.press("OK")["screen"] == "player"  # Retry: tries again, still the player
