@@ -101,6 +101,17 @@ class CatalogClient:
             return path
         return f"{self.base_url}/{path.lstrip('/')}"
 
+    def media_text(self, path: str) -> str:
+        """A small text file of a lesson (WebVTT subtitles), fetched as it is, without the
+        catalog cache. Raises `Offline` when the backend cannot be reached, `ApiError` on 4xx."""
+        try:
+            response = self._http.get(self.media_url(path), headers={"Accept": "text/vtt, */*"})
+        except httpx.TransportError as exc:
+            raise Offline(f"{path} cannot be fetched: {exc}", reason=str(exc)) from exc
+        if response.status_code != 200:
+            raise api_error(response)
+        return response.text
+
     def probe(self) -> bool:
         """One GET /healthz, no retries, its outcome recorded: True when the backend answers."""
         try:

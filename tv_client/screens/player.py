@@ -9,12 +9,15 @@ video and records where it stopped.
 
 Overlays: the title and progress bar (while paused, seeking, or for a few seconds after a key),
 the info panel (rendition, line throughput, speed), the options (speed, subtitles), the
-countdown to the next lesson, "buffering", and an error with Retry. Only what shows is in the
-widget tree: a hidden widget would still be drawn over the video on every frame.
+countdown to the next lesson, "buffering", an error with Retry, and subtitles (the lesson's
+WebVTT drawn here in the bundled CJK font: libVLC would draw them in the box's fonts, which
+often have no Chinese). Only what shows is in the widget tree: a hidden widget would still be
+drawn over the video on every frame.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +35,8 @@ from tv_client.screens.base import TvScreen
 from tv_client.viewmodels import text
 from tv_client.viewmodels.course import Lesson, timecode
 from tv_client.viewmodels.player import Command, Phase, PlayerViewModel
+from tv_client.viewmodels.subtitles import Cue, cue_at
+from tv_client.viewmodels.subtitles import parse as parse_vtt
 from tv_client.widgets.nav_bar import CHIP_H, ChipLook, ChipRow
 from tv_client.widgets.text import place_label, tv_label
 
@@ -147,6 +152,9 @@ class PlayerScreen(TvScreen):
         self.hint = tv_label(size=theme.TEXT_SMALL, color="text_dim", halign="center")
         self.buttons = ChipRow()
         self.options = [tv_label(size=theme.TEXT_BODY) for _ in range(2)]
+        self.subtitle = tv_label(size=theme.TEXT_TITLE, bold=True, halign="center", valign="bottom")
+        self.subtitle.outline_width, self.subtitle.outline_color = 2, (0, 0, 0, 1)
+        self.cues: list[Cue] = []
 
     # ------------------------------------------------------------------ opening and leaving
     def show(
@@ -168,9 +176,10 @@ class PlayerScreen(TvScreen):
 
     def _start(self, position: float) -> None:
         lesson = self.lesson
-        subtitles = [self.context.catalog.media_url(u) for u in lesson.subtitles] if lesson else []
-        self.vm = PlayerViewModel(has_next=self._next() is not None, has_subtitles=bool(subtitles))
-        self.vm.subtitles = False  # off until asked for: the bundled font is not libVLC's
+        self.vm = PlayerViewModel(has_next=self._next() is not None, has_subtitles=False)
+        self.cues: list[Cue] = []
+        if lesson is not None and lesson.subtitles:
+            self._load_subtitles(lesson.subtitles[0])
         self.vm.position_s = position
         player = self.player = self.player or self.context.player()
         if self._unsubscribe is None:
@@ -184,10 +193,21 @@ class PlayerScreen(TvScreen):
             self.vm.observe(Phase.ERROR, position, 0, time.monotonic(), error="not_found")
         else:
             cap = self.context.preferences.max_height
-            player.open(url, start_s=position, max_height=cap, subtitles=subtitles)
+            player.open(url, start_s=position, max_height=cap)
         self.video.show(player.frames)
         self._run_clocks(True)
         self.relayout()
+
+    def _load_subtitles(self, path: str) -> None:
+        """Fetch the lesson's WebVTT in the background; the options then offer subtitles."""
+
+        def loaded(text_: str) -> None:
+            self.cues = parse_vtt(text_)
+            self.vm.has_subtitles = bool(self.cues)
+            self.relayout()
+
+        fetch = functools.partial(self.context.catalog.media_text, path)
+        self.context.tasks.run("subtitles", fetch, loaded, lambda _error: None)
 
     def leave(self) -> None:
         """Back, Home or another screen: stop the video, record where it stopped."""
@@ -252,6 +272,7 @@ class PlayerScreen(TvScreen):
             self.context.reporter.tick(self.player.position_s, self.player.duration_s)
         shown = self.vm.overlay_shown(time.monotonic())
         self._run(self.vm.tick(time.monotonic()))
+        self._draw_subtitle()
         if shown != (self.panel.parent is not None) or self.vm.countdown_from is not None:
             self.relayout()
 
@@ -275,7 +296,7 @@ class PlayerScreen(TvScreen):
             elif command.kind == "rate":
                 player.set_rate(float(command.value))
             elif command.kind == "subtitles":
-                player.set_subtitles(bool(command.value))
+                self._draw_subtitle()  # drawn by this screen in the bundled font
             elif command.kind == "retry":
                 self._start(float(command.value or 0))
             elif command.kind == "next":
@@ -384,6 +405,18 @@ class PlayerScreen(TvScreen):
         area = Rect((theme.LOGICAL_W - width) / 2, 560, width, CHIP_H)
         self.buttons.show([ChipLook(label, focused=True)], area)
 
+    def _draw_subtitle(self) -> None:
+        """The cue at the current position, large, over the video (above the overlay bar)."""
+        words = ""
+        if self.vm.subtitles and self.cues and self.player is not None:
+            words = cue_at(self.cues, self.player.position_s)
+        if words != self.subtitle.text:
+            self.subtitle.text = words
+        self._show(self.subtitle, bool(words))
+        if words:
+            bottom = PANEL_TOP - 20 if self.panel.parent is not None else BAR_Y - 20
+            place_label(self.subtitle, X, bottom - 130, W, 130, theme.TEXT_TITLE)
+
     def _show(self, widget: Widget, shown: bool) -> None:
         if shown and widget.parent is None:
             self.add_widget(widget)
@@ -417,6 +450,7 @@ class PlayerScreen(TvScreen):
             "info": self.info.text if self.vm.info else "",
             "rate": self.vm.rate,
             "subtitles": self.vm.subtitles,
+            "subtitle": self.subtitle.text if self.subtitle.parent else "",
             "countdown": self._countdown(),
             "message": self.message.text if self.message.parent else "",
         }

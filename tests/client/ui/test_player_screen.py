@@ -6,6 +6,7 @@ The backend serves a small ffmpeg ladder as the lessons of one course; the app r
 
 from __future__ import annotations
 
+import copy
 import ctypes.util
 import shutil
 import time
@@ -20,12 +21,15 @@ pytestmark = [pytest.mark.kivy, pytest.mark.vlc]
 def backend(serve_feed, small_feed, hls_ladder):
     """The small feed; its first course's first lesson plays the ladder, the second is missing
     (404) and the third is on a CDN this machine cannot reach."""
-    server = serve_feed(small_feed)
+    feed = copy.deepcopy(small_feed)
+    first = feed["courses"][0]["lessons"][0]
+    folder = first["hls"].rsplit("/", 1)[0]
+    first["subtitles"] = [{"lang": "zh", "url": f"{folder}/subs.zh.vtt"}]
+    server = serve_feed(feed)
     media = server.app.extensions["edutv"].settings.media_dir
-    course = small_feed["courses"][0]
-    for lesson in course["lessons"][:1]:
-        target = media / lesson["hls"]
-        shutil.copytree(hls_ladder, target.parent, dirs_exist_ok=True)
+    shutil.copytree(hls_ladder, media / folder, dirs_exist_ok=True)
+    cue = "00:00:00.000 --> 00:00:16.000\n同学们好，今天学习分数。\n"
+    (media / folder / "subs.zh.vtt").write_text(f"WEBVTT\n\n{cue}", encoding="utf-8")
     return server
 
 
@@ -53,6 +57,8 @@ def test_a_lesson_plays_pauses_seeks_and_its_progress_reaches_the_backend(vlc_ap
     app.press("OK")  # "从第 1 课开始"
     state = app.wait_for(lambda s: s["screen"] == "player" and s["frames_drawn"] > 10, 20)
     assert state["state"] == "playing" and state["rendition"] in (240, 360, 540)
+    # Subtitles are drawn by the app in its own CJK font (libVLC's would be tofu here).
+    assert app.wait_for(lambda s: s["subtitle"])["subtitle"] == "同学们好，今天学习分数。"
     app.screenshot("player-playing")
 
     paused = app.press("OK")
