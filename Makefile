@@ -34,3 +34,4 @@ bench:
 	@scripts/services.sh
 	$(VENV)/python bench/catalog_http.py
 	$(VENV)/python bench/tv_client.py
+	$(VENV)/python bench/player.py

@@ -30,22 +30,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import queue
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
-from datetime import UTC, datetime
 from pathlib import Path
 
 import servers
 from catalog_report import BenchError, Verdict
+from runner import header, run_bench
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -443,13 +441,7 @@ def report(args: argparse.Namespace, setup: dict, apps: dict) -> dict:
         "rss_idle": tv["rss_idle_home_mib"] / ref["rss_idle_home_mib"],
     }
     return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        "config": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        **header(args),
         "setup": setup,
         "figures": figures,
         "ratios_tv_over_reference": ratios,
@@ -588,32 +580,8 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _terminate(signum, frame) -> None:
-    raise SystemExit(128 + signum)  # unwinds the ExitStack: apps, Xvfb and backend are stopped
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
-    workdir = Path(tempfile.mkdtemp(prefix="edutv-bench-tv-"))
-    try:
-        result = run(args, workdir)
-    except (BenchError, servers.ServerError, OSError, subprocess.SubprocessError) as exc:
-        print(f"tv_client: could not run: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("tv_client: interrupted", file=sys.stderr)
-        return 130
-    finally:
-        if args.keep:
-            print(f"work directory kept: {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    show(result)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nresults: {args.output}")
-    return 0
+    return run_bench("tv_client", parse_args(argv), run, show, errors=(servers.ServerError,))
 
 
 if __name__ == "__main__":
