@@ -8,16 +8,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from tv_client.screens.base import TvScreen
+
+Builder.load_string(
+    """
+<-TvScreenManager>:
+    size_hint: 1, 1
+"""
+)
+
+
+class TvScreenManager(ScreenManager):
+    """A ScreenManager without Kivy's stencil: every screen fills the window and none slides,
+    so clipping them draws two full-screen stencil fills per frame for nothing (about 10 ms on
+    a software renderer, bench/tv_client.py)."""
 
 
 class Navigator:
     """Owns the ``ScreenManager`` and the stack of ``(screen name, params)``."""
 
     def __init__(self, factories: dict[str, Callable[[str], TvScreen]], home: str = "home") -> None:
-        self.manager = ScreenManager(transition=NoTransition())
+        self.manager = TvScreenManager(transition=NoTransition())
         self._factories = factories
         self.home_name = home
         self.stack: list[tuple[str, dict[str, Any]]] = []
