@@ -21,18 +21,16 @@ Exceptions::
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import json
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+from tv_client.files import write_atomically
 from tv_client.settings import LANGUAGES, Settings
 
 log = logging.getLogger(__name__)
@@ -184,7 +182,7 @@ class PreferencesStore:
             if value != getattr(self.defaults, f.name):
                 document[f.name] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _replace_atomically(self.path, json.dumps(document, ensure_ascii=False, indent=2))
+        write_atomically(self.path, json.dumps(document, ensure_ascii=False, indent=2))
 
     def _read(self) -> dict[str, Any] | None:
         try:
@@ -215,19 +213,3 @@ def _with(preferences: Preferences, name: str, value: object, path: Path) -> Pre
     except ValueError as error:
         log.warning("ignoring saved %s in %s: %s", name, path, error)
         return preferences
-
-
-def _replace_atomically(path: Path, text: str) -> None:
-    # As the catalog's disk cache does; not imported from it, to keep this module free of httpx.
-    """Write ``text`` to a temporary file beside ``path``, flush it to disk, move it over."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise

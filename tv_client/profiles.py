@@ -16,14 +16,13 @@ Standard library only (no Kivy), so view-models and tests use it as it is.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from tv_client.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -103,16 +102,7 @@ class ProfileStore:
             "last": household.last,
             "profiles": [asdict(p) for p in household.profiles],
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".profiles-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(body, out, ensure_ascii=False)
-            os.replace(tmp, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomically(self.path, json.dumps(body, ensure_ascii=False))
 
 
 def _household(raw: Any) -> Household:

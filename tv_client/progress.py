@@ -39,12 +39,9 @@ Standard library only (no Kivy), so view-models and tests use it as it is.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -52,6 +49,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote
+
+from tv_client.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -298,19 +297,8 @@ class ProgressStore:
             return _Profile()
 
     def _save(self, profile_id: str, profile: _Profile) -> None:
-        path = self.path(profile_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".progress-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(profile.to_json(), out, ensure_ascii=False, separators=(",", ":"))
-                out.flush()
-                os.fsync(out.fileno())  # a box is unplugged, not shut down
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        text = json.dumps(profile.to_json(), ensure_ascii=False, separators=(",", ":"))
+        write_atomically(self.path(profile_id), text)
 
 
 @dataclass

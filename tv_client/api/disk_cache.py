@@ -8,14 +8,13 @@ one; a file that does not parse (a power cut, a full disk, anything) counts as m
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tv_client.files import write_atomically
 
 FORMAT = 1
 
@@ -59,19 +58,4 @@ class DiskCache:
             "data": entry.data,
         }
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        _replace_atomically(self.path(key), text)
-
-
-def _replace_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, flush it to disk, move it over."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+        write_atomically(self.path(key), text)

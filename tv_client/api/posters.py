@@ -13,14 +13,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
-import tempfile
 import threading
 from pathlib import Path
 
 import httpx
 
 from tv_client.api.client import default_http
+from tv_client.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +83,9 @@ class PosterFetcher:
 
     def _store(self, url: str, data: bytes) -> None:
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".poster-")
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, self.path(url))
+            write_atomically(self.path(url), data)
         except OSError as exc:  # a full disk costs the copy, never the poster on screen
             log.warning("poster %s not stored: %s", url, exc)
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
 
     def _trim(self) -> None:
         files = [p for p in self.directory.iterdir() if not p.name.startswith(".")]

@@ -10,14 +10,13 @@ read-only disk) it is still returned, and holds until the app stops.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import re
-import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+
+from tv_client.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +49,4 @@ def _made(path: Path, made: str) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".device-id-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(text + "\n")
-            out.flush()
-            os.fsync(out.fileno())  # a box is unplugged, not shut down
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, text + "\n")

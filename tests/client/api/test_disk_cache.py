@@ -76,7 +76,7 @@ def test_a_failed_write_keeps_the_old_entry_and_no_temporary_file(cache, monkeyp
     def disk_full(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("tv_client.api.disk_cache.os.replace", disk_full)
+    monkeypatch.setattr("tv_client.files.os.replace", disk_full)
     with pytest.raises(OSError, match="No space"):
         cache.put(KEY, CacheEntry({"n": 2}, None, 2.0))
     assert cache.get(KEY) == CacheEntry({"n": 1}, None, 1.0)
