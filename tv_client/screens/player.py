@@ -30,6 +30,7 @@ from tv_client import theme
 from tv_client.navigation.focus import Rect
 from tv_client.navigation.keys import KeyPress
 from tv_client.player.base import Player, State
+from tv_client.player.video import VideoView, pump_on_clock
 from tv_client.progress import CourseSummary
 from tv_client.screens.base import TvScreen
 from tv_client.viewmodels import text
@@ -127,7 +128,6 @@ class PlayerScreen(TvScreen):
 
     def __init__(self, context, **kwargs: Any) -> None:
         super().__init__(context, **kwargs)
-        from tv_client.player.video import VideoView  # Kivy GL: only when a player screen exists
 
         self.vm = PlayerViewModel()
         self.lesson: Lesson | None = None
@@ -227,7 +227,7 @@ class PlayerScreen(TvScreen):
         self._ticker = self._pump = None
         if on:
             self._ticker = Clock.schedule_interval(self._tick, TICK_S)
-            self._pump = Clock.schedule_interval(lambda _dt: self.player.pump(), 0.1)
+            self._pump = pump_on_clock(self.player)
 
     def _next(self) -> Lesson | None:
         ids = [x.id for x in self.lessons]
@@ -248,8 +248,9 @@ class PlayerScreen(TvScreen):
                 phase, player.position_s, player.duration_s or 0, now, error=error
             )
             self._run(commands)
-            self.relayout()
-        elif kind == "rendition":
+            if kind != "position" or self.panel.parent is not None or commands:
+                self.relayout()  # a position alone changes nothing drawn while the bar is hidden
+        elif kind == "rendition" and self.vm.info:
             self.relayout()
 
     def _state_changed(self, state: State, position: float) -> None:

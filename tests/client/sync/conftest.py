@@ -1,4 +1,5 @@
-"""Fixtures for progress sync: a settable clock, and the real backend over real HTTP.
+"""Fixtures for progress sync: a settable clock, an outbox and a local store in a temporary
+directory, and the real backend over real HTTP.
 
 ``progress_backend`` serves one migrated app (SQLite, the small test feed) on a loopback port
 that tests can stop and start again; it notes the id of every event that reached it.
@@ -11,6 +12,9 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+
+from tv_client.progress import ProgressStore
+from tv_client.sync import Outbox
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -52,3 +56,15 @@ class Received:
 def progress_backend(backend_app, serve_wsgi):
     """``backend_app`` on loopback, behind ``Received`` (``progress_backend.app.ids``)."""
     return serve_wsgi(Received(backend_app))
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    box = Outbox(tmp_path / "outbox.db")
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def store(tmp_path) -> ProgressStore:
+    return ProgressStore(tmp_path / "progress")

@@ -15,18 +15,6 @@ LESSON_S = 1800.0
 
 
 @pytest.fixture
-def outbox(tmp_path):
-    box = Outbox(tmp_path / "outbox.db")
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def store(tmp_path) -> ProgressStore:
-    return ProgressStore(tmp_path / "progress")
-
-
-@pytest.fixture
 def notified() -> list[int]:
     return []
 

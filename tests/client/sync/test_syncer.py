@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tv_client.api import ApiError, Offline, RetryPolicy
-from tv_client.progress import CourseSummary, ProgressStore, ResumePoint, State
+from tv_client.progress import CourseSummary, ResumePoint, State
 from tv_client.sync.outbox import Outbox
 from tv_client.sync.syncer import Syncer
 
@@ -52,18 +52,6 @@ class Backend:
             error = {"code": "nope", "status": answer, "message": "the backend says no"}
             return httpx.Response(answer, json=error)
         return httpx.Response(200, json=answer(body) if callable(answer) else answer)
-
-
-@pytest.fixture
-def outbox(tmp_path):
-    box = Outbox(tmp_path / "outbox.db")
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def store(tmp_path) -> ProgressStore:
-    return ProgressStore(tmp_path / "progress")
 
 
 def make_syncer(outbox, store, backend: Backend, *, jitter=lambda: 0.5, **kwargs) -> Syncer:
