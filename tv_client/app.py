@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -57,6 +59,7 @@ from tv_client.widgets.text import place_label, tv_label
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_GRACE_S = 10.0  # a hung libVLC or socket must not keep a box from quitting
 PROBE_EVERY = 1.0  # seconds between asking the monitor whether a probe is due
 SCREENS = {
     "home": HomeScreen,
@@ -290,6 +293,11 @@ class TvApp(App):
         }
 
     def on_stop(self) -> None:
+        # Whatever below hangs (libVLC waiting on a dead server, say), the app still ends:
+        # a box whose launcher cannot restart the app is a box that needs unplugging.
+        watchdog = threading.Timer(SHUTDOWN_GRACE_S, _exit_now)
+        watchdog.daemon = True
+        watchdog.start()
         if self._the_player is not None:
             self._the_player.release()
         self.reporter.exited()
@@ -299,3 +307,9 @@ class TvApp(App):
         self.posters.close()
         self.catalog.close()
         self.http.close()
+
+
+def _exit_now() -> None:
+    log.error("shutting down took over %.0f s; exiting without finishing", SHUTDOWN_GRACE_S)
+    logging.shutdown()
+    os._exit(1)

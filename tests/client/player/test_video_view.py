@@ -6,10 +6,12 @@ Each test runs ``video_driver.py`` under ``xvfb-run`` and reads its ``@@`` lines
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -34,15 +36,17 @@ class Driven:
         env = {**os.environ, "KCFG_GRAPHICS_WIDTH": "1280", "KCFG_GRAPHICS_HEIGHT": "720"}
         self.proc = subprocess.Popen(
             [*command, *args], stdout=subprocess.PIPE, stderr=self._log, env=env, cwd=ROOT,
-            text=True,
+            text=True, start_new_session=True,
         )  # fmt: skip
         self._lines: queue.Queue[dict] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
-        for line in self.proc.stdout:
-            if line.startswith("@@ "):
-                self._lines.put(json.loads(line[3:]))
+        with self.proc.stdout:  # closed by its only reader: closing it elsewhere could block
+            for line in self.proc.stdout:
+                if line.startswith("@@ "):
+                    self._lines.put(json.loads(line[3:]))
 
     def next(self, timeout: float = 30) -> dict:
         try:
@@ -51,12 +55,12 @@ class Driven:
             raise AssertionError(f"the driver said nothing in {timeout}s") from None
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()  # the xvfb-run this test started
-            self.proc.wait(timeout=10)
-        self.proc.stdout.close()
+        with contextlib.suppress(ProcessLookupError):  # xvfb-run, Xvfb and the driver
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self._reader.join(timeout=10)
         self._log.close()
 
 

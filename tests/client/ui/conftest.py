@@ -7,11 +7,13 @@ Screenshots go to ``test-artifacts/ui/``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -112,15 +114,18 @@ class AppProcess:
             cwd=ROOT,
             text=True,
             encoding="utf-8",
+            start_new_session=True,  # xvfb-run, Xvfb and the app: one group to kill
         )
         self._replies: queue.Queue[dict] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         self._next(60)  # {"started": true}
 
     def _read(self) -> None:
-        for line in self.proc.stdout:
-            if line.startswith("@@ "):
-                self._replies.put(json.loads(line[3:]))
+        with self.proc.stdout:  # closed here, by its only reader, at EOF
+            for line in self.proc.stdout:
+                if line.startswith("@@ "):
+                    self._replies.put(json.loads(line[3:]))
 
     def _next(self, timeout: float) -> dict:
         try:
@@ -161,15 +166,24 @@ class AppProcess:
         return final
 
     def close(self) -> None:
+        """Quit the app; whatever is left of its process group after 20 s is killed.
+
+        Killing only xvfb-run would orphan the app, which keeps stdout open: the reader
+        thread would then never see EOF, and closing its stream here would wait forever.
+        """
         if self.proc.poll() is None:
             try:
                 self.call({"cmd": "quit"}, timeout=10)
                 self.proc.wait(timeout=20)
             except (AssertionError, OSError, subprocess.TimeoutExpired):
-                self.proc.kill()  # xvfb-run: the process this test started
-                self.proc.wait(timeout=10)
-        for stream in (self.proc.stdin, self.proc.stdout, self._log):
-            stream.close()
+                pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)  # Xvfb too, and the app if it hung
+        self.proc.wait(timeout=10)
+        self._reader.join(timeout=10)
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        self._log.close()
 
 
 @pytest.fixture
