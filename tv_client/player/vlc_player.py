@@ -49,6 +49,7 @@ VLC_OPTIONS = (
     "--no-stats",
 )
 SEEK_PATIENCE_S = 5.0  # after this, libVLC's time is the position even if it did not move
+SEEK_LANDED_S = 1.5  # libVLC's clock this close to a jump's target: the jump has landed
 END_SLACK_S = 3.0  # "end reached" this close to the length is the end, not a failure
 SUBTITLE_PRIORITY = 4  # libVLC's highest: the user's own choice
 ALIGN = 32  # libVLC wants planes and pitches aligned to 32 bytes
@@ -240,8 +241,13 @@ class _Seek:
     at: float
 
     def shown(self, frames: int, millis: int, now: float) -> bool:
-        moved = millis >= 0 and millis != self.millis and frames >= self.frames + 2
-        return moved or now - self.at > SEEK_PATIENCE_S
+        """Pictures came and libVLC's clock moved on near the target. Right after a jump in
+        HLS libVLC's clock says the target itself, then, for a moment, a time about 3 s short
+        (though the picture lands where asked), so neither of those is the landing."""
+        moved = millis >= 0 and millis not in (self.millis, round(self.target * 1000))
+        near = abs(millis / 1000 - self.target) < SEEK_LANDED_S
+        landed = moved and near and frames >= self.frames + 2
+        return landed or now - self.at > SEEK_PATIENCE_S
 
 
 _EVENTS = ("EndReached", "EncounteredError", "Paused", "LengthChanged", "ESAdded")

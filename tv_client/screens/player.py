@@ -242,11 +242,7 @@ class PlayerScreen(TvScreen):
         if kind == "state":
             self._state_changed(data["state"], player.position_s)
         if kind in ("state", "position", "error"):
-            error = player.error.value if player.error else None
-            phase = PHASES[player.state]
-            commands = self.vm.observe(
-                phase, player.position_s, player.duration_s or 0, now, error=error
-            )
+            commands = self._observe(now)
             self._run(commands)
             if kind != "position" or self.panel.parent is not None or commands:
                 self.relayout()  # a position alone changes nothing drawn while the bar is hidden
@@ -278,7 +274,17 @@ class PlayerScreen(TvScreen):
             self.relayout()
 
     # ------------------------------------------------------------------ keys
+    def _observe(self, now: float) -> list[Command]:
+        player = self.player
+        error = player.error.value if player.error else None
+        return self.vm.observe(
+            PHASES[player.state], player.position_s, player.duration_s or 0, now, error=error
+        )
+
     def on_action(self, press: KeyPress) -> bool:
+        player = self.player
+        if player is not None and player.state in (State.PLAYING, State.PAUSED, State.BUFFERING):
+            self.vm.at(player.position_s)  # its time now: a pump may not have run since
         commands = self.vm.press(press, time.monotonic())
         if commands is None:
             return False  # the app goes back; `leave` stops the video

@@ -89,12 +89,16 @@ class PlayerViewModel:
         """The player's latest state; returns commands due (the countdown's end)."""
         ended = phase is Phase.ENDED and self.phase is not Phase.ENDED
         self.phase, self.error = phase, error
-        if self.preview_s is None:
-            self.position_s = position_s
+        self.at(position_s)
         self.duration_s = duration_s or self.duration_s
         if ended and self.has_next:
             self.countdown_from = now
         return self.tick(now)
+
+    def at(self, position_s: float) -> None:
+        """The player's time, read just now (a preview being shown keeps its place)."""
+        if self.preview_s is None:
+            self.position_s = position_s
 
     def tick(self, now: float) -> list[Command]:
         """Time passes: a rested seek is sent, a finished countdown starts the next lesson."""

@@ -4,6 +4,7 @@ each a clear error code with the main thread never held up."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -174,3 +175,26 @@ def test_sidecar_subtitles_are_a_track_off_until_asked_for(
     assert player.subtitles_on
     player.set_subtitles(False)
     assert not player.subtitles_on
+
+
+@pytest.mark.parametrize("target", [5.3, 11.3])
+def test_a_jump_lands_where_asked_and_the_position_never_shows_the_segment_before(
+    target, media_server, make_player, run_until
+) -> None:
+    player = make_player()
+    player.open(media_server.url())
+    assert run_until(player, lambda: player.state is State.PLAYING and player.position_s > 0.5)
+    player.seek(target)
+    asked = time.monotonic()
+    seen: list[tuple[float, float]] = []  # (seconds since the jump, position)
+
+    def three_seconds_on() -> bool:
+        seen.append((time.monotonic() - asked, player.position_s))
+        return seen[-1][0] > 3.0
+
+    assert run_until(player, three_seconds_on, 6)
+    for since, position in seen:  # at the target, then moving on from it, never before it
+        assert target - 0.3 <= position <= target + since + 0.5, (since, position, seen)
+    assert seen[-1][1] >= target + 1.5  # and it plays on from there
+    positions = [position for _, position in seen]  # forward only (libVLC jitters by ms)
+    assert all(b >= a - 0.05 for a, b in itertools.pairwise(positions))

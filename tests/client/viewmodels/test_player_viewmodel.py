@@ -99,6 +99,16 @@ def test_a_position_report_does_not_undo_a_seek_being_chosen():
     assert vm.shown_position() == 110
 
 
+def test_a_seek_starts_from_the_time_read_at_the_press_not_a_stale_report():
+    vm = playing(at=0.06)  # the last report; the player has played on since
+    vm.at(0.77)
+    vm.press(RIGHT, now=1)
+    assert vm.tick(2) == [Command("seek", pytest.approx(10.77))]
+    vm.press(RIGHT, now=3)
+    vm.at(12.0)  # read while a seek is being chosen: the preview keeps its place
+    assert vm.shown_position() == pytest.approx(20.77)
+
+
 def test_up_shows_info_down_hides_it_and_back_closes_it_before_leaving():
     vm = playing()
     vm.press(KeyPress(Action.UP), now=1)
