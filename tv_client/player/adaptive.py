@@ -22,8 +22,10 @@ last segment downloads.
 
 Playlists keep their relative URIs (they resolve against the relay's URL to the same upstream
 paths); absolute ones (``http(s)://host/...`` or ``/path``) are rewritten to go through the
-relay too. The relay opens one upstream connection per request, so each timing includes the
-connection's set-up, as a fetch on a real line would.
+relay too. Upstream connections are kept alive and reused (a few per origin), as libVLC's own
+HTTP access does: on a line with a 40 ms round trip a new connection per 2 s segment costs a
+handshake each time. A kept connection the server has meanwhile closed is retried once on a
+new one.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 PLAYLIST_LIMIT = 2 * 1024 * 1024  # a playlist larger than this is not kept for the observer
 THROUGHPUT_SEGMENTS = 4  # the measured throughput is over this many recent segments
+IDLE_PER_ORIGIN = 4  # kept-alive upstream connections waiting for the next request
 _ATTRIBUTE = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
 _URI_ATTRIBUTE = re.compile(r'URI="((?:https?://|/)[^"]*)"')
 _LOCAL_PREFIX = re.compile(r"/s(\d+)o(\d+)(/.*)?$")
@@ -226,6 +229,7 @@ class Relay:
         self._session = 0
         self._origins: list[tuple[str, str]] = []  # (scheme, netloc)
         self._active: set[http.client.HTTPConnection] = set()
+        self._idle: dict[tuple[str, str], list[http.client.HTTPConnection]] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.relay = self  # type: ignore[attr-defined]
@@ -287,14 +291,42 @@ class Relay:
     def close(self) -> None:
         with self._lock:
             self._session += 1
+            idle = [c for kept in self._idle.values() for c in kept]
+            self._idle.clear()
         self.cancel()
+        for connection in idle:
+            connection.close()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=2)
 
-    def _track(self, connection: http.client.HTTPConnection, active: bool) -> None:
+    def checkout(
+        self, origin: tuple[str, str], *, fresh: bool = False
+    ) -> tuple[http.client.HTTPConnection, bool]:
+        """(a connection to ``origin``, whether it was kept from an earlier request)."""
         with self._lock:
-            (self._active.add if active else self._active.discard)(connection)
+            kept = self._idle.get(origin)
+            connection = kept.pop() if kept and not fresh else None
+            reused = connection is not None
+            if connection is None:
+                scheme, netloc = origin
+                secure = scheme == "https"
+                kind = http.client.HTTPSConnection if secure else http.client.HTTPConnection
+                connection = kind(netloc, timeout=self.timeout_s)
+            self._active.add(connection)
+        return connection, reused
+
+    def checkin(
+        self, origin: tuple[str, str], connection: http.client.HTTPConnection, keep: bool
+    ) -> None:
+        """Done with ``connection``: kept for the next request when ``keep``, else closed."""
+        with self._lock:
+            self._active.discard(connection)
+            kept = self._idle.setdefault(origin, [])
+            if keep and connection.sock is not None and len(kept) < IDLE_PER_ORIGIN:
+                kept.append(connection)
+                return
+        connection.close()
 
     def report(self, fetch: Fetch) -> None:
         try:
@@ -353,62 +385,77 @@ class _Forward:
             return
         self.session, self.url = target
         parts = urlsplit(self.url)
-        secure = parts.scheme == "https"
-        kind = http.client.HTTPSConnection if secure else http.client.HTTPConnection
-        connection = kind(parts.netloc, timeout=self.relay.timeout_s)
-        self.relay._track(connection, True)
+        origin = (parts.scheme, parts.netloc)
+        connection, reused = self.relay.checkout(origin)
+        response, error = self._send(connection, parts)
+        if error == "reset" and reused:  # the server closed it while it was kept: a new one
+            self.relay.checkin(origin, connection, False)
+            connection, _ = self.relay.checkout(origin, fresh=True)
+            response, error = self._send(connection, parts)
+        keep = False
         try:
-            self._exchange(connection, parts)
+            if response is None:
+                self._unreachable(error or "reset")
+            else:
+                keep = self._exchange(response, parts) and not response.will_close
         finally:
-            self.relay._track(connection, False)
-            connection.close()
+            self.relay.checkin(origin, connection, keep)
 
-    def _exchange(self, connection: http.client.HTTPConnection, parts) -> None:
+    def _send(
+        self, connection: http.client.HTTPConnection, parts
+    ) -> tuple[http.client.HTTPResponse | None, str | None]:
+        """(the response's head, None), or (None, why it failed)."""
         headers = {"User-Agent": "EduTV-TV", "Accept-Encoding": "identity"}
         if "Range" in self.handler.headers:
             headers["Range"] = self.handler.headers["Range"]
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         try:
             connection.request("HEAD" if self.head else "GET", path or "/", headers=headers)
-            response = connection.getresponse()
+            return connection.getresponse(), None
         except TimeoutError:
-            self._unreachable("timeout")
-            return
+            return None, "timeout"
         except ConnectionRefusedError:
-            self._unreachable("refused")
-            return
+            return None, "refused"
         except (OSError, http.client.HTTPException):
-            self._unreachable("reset")
-            return
+            return None, "reset"
+
+    def _exchange(self, response: http.client.HTTPResponse, parts) -> bool:
+        """Pass ``response`` on to libVLC; True if its body was read whole (the upstream
+        connection can then carry the next request)."""
         if response.status >= 400 or self.head or 300 <= response.status < 400:
-            response.read()
+            try:
+                response.read()
+            except (OSError, http.client.HTTPException):
+                return False
             location = response.getheader("Location")
             if location and 300 <= response.status < 400:  # keep the next hop on the relay
                 location = self.relay.local_url(urljoin(self.url, location), self.session)
             self._report(response.status, 0)  # before libVLC hears of it and says "error"
             self._answer(response.status, location=location)
-        elif _is_playlist(parts.path, response):
-            self._playlist(response)
-        else:
-            self._stream(response)
+            return True
+        if _is_playlist(parts.path, response):
+            return self._playlist(response)
+        return self._stream(response)
 
     def _unreachable(self, error: str) -> None:
         self._report(None, 0, error)
         self._answer(502)
 
-    def _playlist(self, response: http.client.HTTPResponse) -> None:
+    def _playlist(self, response: http.client.HTTPResponse) -> bool:
         try:
             body = response.read(PLAYLIST_LIMIT + 1)
         except (OSError, http.client.HTTPException):
             self._unreachable("reset")
-            return
+            return False
+        whole = response.isclosed()
         body = self.relay.rewrite(body, self.session, self.url)
         if self._answer(response.status, body, response.getheader("Content-Type")):
             self._report(response.status, len(body), body=body)
         else:
             self._report(response.status, 0, "aborted")
+        return whole
 
-    def _stream(self, response: http.client.HTTPResponse) -> None:
+    def _stream(self, response: http.client.HTTPResponse) -> bool:
         length = response.getheader("Content-Length")
         head = {"Content-Type": response.getheader("Content-Type", "video/mp2t")}
         for name in ("Content-Range", "Accept-Ranges"):
@@ -418,9 +465,14 @@ class _Forward:
             self._head(response.status, head, int(length) if length else None)
         except OSError:
             self._report(response.status, 0, "aborted")
-            return
+            return False
         size, error = self._copy(response, int(length) if length else None)
         self._report(response.status, size, error)
+        if error is not None:
+            return False
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            response.read()  # nothing is left: this only marks the response finished
+        return response.isclosed()
 
     def _copy(
         self, response: http.client.HTTPResponse, length: int | None

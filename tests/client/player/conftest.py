@@ -3,7 +3,9 @@
 ``hls_ladder`` (in tests/client/conftest.py, shared with the UI tests): a small ffmpeg ladder.
 ``media_server``: serves the ladder; a test can make paths 404 (``missing``), cut bodies in
 half (``truncated``), hold requests unanswered (``hang``: paths ending so), pace bodies to a
-line's speed (``rate_bps``), or stop it (a backend that dies).
+line's speed (``rate_bps``), or stop it (a backend that dies). It answers one request per
+connection; ``keep_alive_server`` is the same over HTTP/1.1 kept-alive connections, counting
+the connections it ``accepted``.
 ``vlc_instance``: the session's one ``vlc.Instance`` (as the app has one), dummy audio.
 ``make_player``: `VlcPlayer`s on that instance, released after the test.
 ``run_until``: pump a player until a condition holds, as the app's clock would.
@@ -31,6 +33,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def handle(self) -> None:
         media: MediaServer = self.server.media  # type: ignore[attr-defined]
+        media.accepted += 1
         media.connections.add(self.connection)
         try:
             super().handle()
@@ -64,10 +67,15 @@ class _Handler(SimpleHTTPRequestHandler):
             outputfile.write(chunk)
 
 
+class _KeptAliveHandler(_Handler):
+    protocol_version = "HTTP/1.1"
+
+
 class MediaServer:
     """The ladder over HTTP on loopback, with faults a test can switch on."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, keep_alive: bool = False) -> None:
+        self.accepted = 0
         self.missing: set[str] = set()
         self.truncated: set[str] = set()
         self.requests: list[str] = []
@@ -78,7 +86,8 @@ class MediaServer:
         self.connections: set[socket.socket] = set()
         self._sent_until = 0.0
         self._pace_lock = threading.Lock()
-        handler = functools.partial(_Handler, directory=str(root))
+        kind = _KeptAliveHandler if keep_alive else _Handler
+        handler = functools.partial(kind, directory=str(root))
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._server.media = self  # type: ignore[attr-defined]
@@ -118,6 +127,13 @@ class MediaServer:
 @pytest.fixture
 def media_server(hls_ladder: Path) -> Iterator[MediaServer]:
     server = MediaServer(hls_ladder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def keep_alive_server(hls_ladder: Path) -> Iterator[MediaServer]:
+    server = MediaServer(hls_ladder, keep_alive=True)
     yield server
     server.stop()
 

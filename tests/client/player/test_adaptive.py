@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import queue
+import socket
 import time
 from urllib.parse import urlsplit
 
@@ -175,6 +176,35 @@ def test_relay_passes_playlists_and_segments_and_times_them(relay, media_server)
     assert all(f.session == session and not f.failed for f in fetches)
     assert fetches[0].body is not None and fetches[2].body is None
     assert fetches[2].size == len(data) and fetches[2].seconds > 0
+
+
+@pytest.mark.media
+def test_relay_keeps_upstream_connections_alive(relay, keep_alive_server) -> None:
+    server = keep_alive_server
+    session, _ = relay.begin(server.url())
+    for path in ("/master.m3u8", "/v0/index.m3u8", "/v0/seg_000.ts", "/v0/seg_001.ts"):
+        status, _, _ = _get(relay.local_url(server.url(path), session))
+        assert status == 200
+    assert server.accepted == 1  # four requests, one handshake
+    assert not any(f.failed for f in _records(relay, 4))
+
+
+@pytest.mark.media
+def test_a_kept_connection_the_server_closed_is_retried_on_a_new_one(
+    relay, keep_alive_server
+) -> None:
+    server = keep_alive_server
+    session, _ = relay.begin(server.url())
+    assert _get(relay.local_url(server.url("/v0/seg_000.ts"), session))[0] == 200
+    deadline = time.monotonic() + 5
+    while not server.connections and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for kept in list(server.connections):  # the server's keep-alive timeout, say
+        kept.shutdown(socket.SHUT_RDWR)
+    status, data, _ = _get(relay.local_url(server.url("/v0/seg_001.ts"), session))
+    assert status == 200 and data[:1] == b"G"
+    assert server.accepted == 2
+    assert [f.failed for f in _records(relay, 2)] == [False, False]
 
 
 @pytest.mark.media
