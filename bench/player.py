@@ -3,7 +3,7 @@
 One run on one machine, everything on loopback:
 
 1. build (or reuse, in ``.cache/bench-media``) one demo lesson's HLS ladder with the project's
-   own pipeline (tv_backend.media: 240p/360p/540p, 2 s segments, 64 s) and read its playlists;
+   own pipeline (tv_backend.media: five rungs 180p-540p, 2 s segments, 64 s), read its playlists;
 2. first frame on loopback: ``--starts`` plays of the master playlist per configuration,
    alternating, through an unshaped bench/shaper.py; time from ``play()``/``open()`` to the
    first picture displayed;

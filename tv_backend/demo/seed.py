@@ -113,14 +113,12 @@ def _subtitles(root: Path, course: DemoCourse, number: int, media: LessonMedia) 
     lesson = course.lessons[0]
     relative = f"subtitles/{lesson_key(course, number)}.zh.vtt"
     end = media.duration
-    write_webvtt(
-        root / relative,
-        [
-            (0.0, min(4.0, end), f"{course.title_zh} · 第{number}课"),
-            (min(4.0, end), min(10.0, end), lesson.title_zh),
-            (min(10.0, end), end, lesson.title_en),
-        ],
-    )
+    cues = [
+        (0.0, min(4.0, end), f"{course.title_zh} · 第{number}课"),
+        (min(4.0, end), min(10.0, end), lesson.title_zh),
+        (min(10.0, end), end, lesson.title_en),
+    ]
+    write_webvtt(root / relative, [cue for cue in cues if cue[0] < cue[1]])  # short clips too
     return [{"lang": "zh", "url": relative}]
 
 

@@ -64,9 +64,14 @@ class Rendition:
         return f"{self.width}x{self.height}"
 
 
+# Lowest first. Neighbouring rungs are at most about 1.6x apart, so a line between two of them
+# loses little; the lowest (about 0.35 Mbit/s with its audio) still plays on a 0.5 Mbit/s
+# rural line that the 240p rung (about 0.6) would stall on.
 LADDER: tuple[Rendition, ...] = (
+    Rendition("180p", 320, 180, 200),
     Rendition("240p", 426, 240, 400),
-    Rendition("360p", 640, 360, 800),
+    Rendition("360p", 640, 360, 700),
+    Rendition("432p", 768, 432, 1050),
     Rendition("540p", 960, 540, 1500),
 )
 

@@ -52,6 +52,7 @@ PLAYLIST_LIMIT = 2 * 1024 * 1024  # a playlist larger than this is not kept for 
 THROUGHPUT_SEGMENTS = 4  # the measured throughput is over this many recent segments
 IDLE_PER_ORIGIN = 4  # kept-alive upstream connections waiting for the next request
 _ATTRIBUTE = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
+_BANDWIDTH = re.compile(r"([:,])BANDWIDTH=\d+")
 _URI_ATTRIBUTE = re.compile(r'URI="((?:https?://|/)[^"]*)"')
 _LOCAL_PREFIX = re.compile(r"/s(\d+)o(\d+)(/.*)?$")
 
@@ -335,10 +336,18 @@ class Relay:
             log.exception("the player could not take a fetch record")
 
     def rewrite(self, playlist: bytes, session: int, base_url: str) -> bytes:
-        """A playlist whose absolute URIs (``http(s)://`` or ``/path``) point through the relay;
-        relative ones already do. ``base_url``: where the playlist came from (upstream)."""
+        """The playlist libVLC is given. Absolute URIs (``http(s)://`` or ``/path``) point
+        through the relay; relative ones already do. ``base_url``: where it came from.
+
+        A variant that declares its AVERAGE-BANDWIDTH is offered with that as its BANDWIDTH.
+        libVLC reads only BANDWIDTH, the peak of the worst segment (a quarter above the average
+        in our ladders), and its ``rate`` logic already keeps a quarter of the measured rate in
+        reserve, so on the peak it settles a rung lower than the line carries. ExoPlayer adapts
+        on the average for the same reason.
+        """
         text = playlist.decode("utf-8", "replace")
-        if "http://" not in text and "https://" not in text and "\n/" not in text:
+        average = "AVERAGE-BANDWIDTH=" in text
+        if "http://" not in text and "https://" not in text and "\n/" not in text and not average:
             return playlist
 
         def local(uri: str) -> str:
@@ -347,6 +356,8 @@ class Relay:
 
         lines = []
         for line in text.splitlines():
+            if line.startswith("#EXT-X-STREAM-INF:") and average:
+                line = _on_average(line)
             if line.startswith("#"):
                 line = _URI_ATTRIBUTE.sub(lambda m: f'URI="{local(m[1])}"', line)
             elif line.strip():
@@ -448,9 +459,9 @@ class _Forward:
             self._unreachable("reset")
             return False
         whole = response.isclosed()
-        body = self.relay.rewrite(body, self.session, self.url)
-        if self._answer(response.status, body, response.getheader("Content-Type")):
-            self._report(response.status, len(body), body=body)
+        offered = self.relay.rewrite(body, self.session, self.url)
+        if self._answer(response.status, offered, response.getheader("Content-Type")):
+            self._report(response.status, len(body), body=body)  # the origin's, as declared
         else:
             self._report(response.status, 0, "aborted")
         return whole
@@ -532,6 +543,15 @@ class _Forward:
     ) -> None:
         seconds = time.monotonic() - self.started
         self.relay.report(Fetch(self.session, self.url, status, size, seconds, error, body))
+
+
+def _on_average(stream_inf: str) -> str:
+    """``#EXT-X-STREAM-INF`` with BANDWIDTH set to its AVERAGE-BANDWIDTH, when it has one."""
+    attributes = dict(_ATTRIBUTE.findall(stream_inf.partition(":")[2]))
+    average = attributes.get("AVERAGE-BANDWIDTH", "")
+    if not average.isdigit():
+        return stream_inf
+    return _BANDWIDTH.sub(lambda m: f"{m[1]}BANDWIDTH={average}", stream_inf, count=1)
 
 
 def _is_playlist(path: str, response: http.client.HTTPResponse) -> bool:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tv_backend.media.profile import LADDER
+
 vlc = pytest.importorskip("vlc", reason="python-vlc is part of the dev extra")
 
 pytestmark = [pytest.mark.media, pytest.mark.vlc, pytest.mark.slow]
@@ -115,7 +117,7 @@ def test_gunicorn_serves_playlists_and_segments_with_hls_types(served, demo):
     with urllib.request.urlopen(url, timeout=5) as r:
         assert r.headers["Content-Type"] == "application/vnd.apple.mpegurl"
         master = r.read().decode()
-    assert master.startswith("#EXTM3U") and master.count("#EXT-X-STREAM-INF") == 3
+    assert master.startswith("#EXTM3U") and master.count("#EXT-X-STREAM-INF") == len(LADDER)
     rendition = next(line for line in master.splitlines() if line and not line.startswith("#"))
     playlist_url = url.rsplit("/", 1)[0] + "/" + rendition
     with urllib.request.urlopen(playlist_url, timeout=5) as r:
@@ -138,4 +140,4 @@ def test_libvlc_and_ffprobe_play_a_lesson_over_http(served, demo, instance):
         timeout=60,
         check=False,
     )
-    assert probe.returncode == 0 and probe.stdout.count("codec_type=video") == 3
+    assert probe.returncode == 0 and probe.stdout.count("codec_type=video") == len(LADDER)

@@ -12,6 +12,7 @@ from PIL import Image
 
 from tv_backend.demo.content import COURSES
 from tv_backend.demo.seed import seed
+from tv_backend.media.profile import LADDER
 
 pytestmark = [pytest.mark.media, pytest.mark.slow]
 
@@ -100,7 +101,7 @@ def ffprobe(path) -> dict:
     return json.loads(result.stdout)
 
 
-def test_ffprobe_reads_every_master_playlist_as_three_renditions(demo):
+def test_ffprobe_reads_every_master_playlist_as_the_whole_ladder(demo):
     app, _ = demo
     lessons = lessons_of(app.test_client())
     assert len(lessons) >= 200
@@ -108,7 +109,7 @@ def test_ffprobe_reads_every_master_playlist_as_three_renditions(demo):
         probes = list(pool.map(lambda lesson: ffprobe(media_path(app, lesson["hls"])), lessons))
     for lesson, probe in zip(lessons, probes, strict=True):
         heights = sorted(s["height"] for s in probe["streams"] if s["codec_type"] == "video")
-        assert heights == [240, 360, 540], lesson["hls"]
+        assert heights == [r.height for r in LADDER], lesson["hls"]
         assert {s["codec_name"] for s in probe["streams"]} == {"h264", "aac"}
         assert (
             abs(

@@ -84,9 +84,11 @@ def test_results_point_at_master_playlists(media_tree) -> None:
     assert media_tree.lessons["yuwen-g1-jiebanren-02"].duration == pytest.approx(10.0)
 
 
-def test_master_lists_three_renditions_lowest_first(media_tree, lesson_key: str) -> None:
+def test_master_lists_every_rendition_lowest_first(media_tree, lesson_key: str) -> None:
     entries = stream_infs(media_tree.lesson_dir(lesson_key) / "master.m3u8")
-    assert [attrs["RESOLUTION"] for attrs, _ in entries] == ["426x240", "640x360", "960x540"]
+    assert [attrs["RESOLUTION"] for attrs, _ in entries] == [
+        "320x180", "426x240", "640x360", "768x432", "960x540",
+    ]  # fmt: skip
     assert [uri for _, uri in entries] == [f"{r.name}/index.m3u8" for r in LADDER]
     bandwidths = [int(attrs["BANDWIDTH"]) for attrs, _ in entries]
     assert bandwidths == sorted(bandwidths)
@@ -125,7 +127,9 @@ def test_ffprobe_reads_the_master(media_tree, lesson_key: str) -> None:
     info = probe(media_tree.lesson_dir(lesson_key) / "master.m3u8")
     video = [s for s in info["streams"] if s["codec_type"] == "video"]
     audio = [s for s in info["streams"] if s["codec_type"] == "audio"]
-    assert sorted((s["width"], s["height"]) for s in video) == [(426, 240), (640, 360), (960, 540)]
+    assert sorted((s["width"], s["height"]) for s in video) == [
+        (320, 180), (426, 240), (640, 360), (768, 432), (960, 540),
+    ]  # fmt: skip
     assert {(s["codec_name"], s["profile"], s["level"]) for s in video} == {("h264", "Main", 31)}
     assert {
         (s["codec_name"], s["profile"], int(s["sample_rate"]), s["channels"]) for s in audio

@@ -261,3 +261,27 @@ def test_relay_rewrites_absolute_uris_through_itself(relay) -> None:
     assert lines[4] == f"{local}o0/media/b/seg.ts"
     assert relay.upstream(f"/s{session}o2/a/seg.ts") == (session, "https://cdn.example/a/seg.ts")
     assert relay.upstream("/elsewhere") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "offered"),
+    [
+        (
+            "#EXT-X-STREAM-INF:BANDWIDTH=1920000,AVERAGE-BANDWIDTH=1540000,RESOLUTION=960x540",
+            "#EXT-X-STREAM-INF:BANDWIDTH=1540000,AVERAGE-BANDWIDTH=1540000,RESOLUTION=960x540",
+        ),
+        (  # attribute order is free
+            '#EXT-X-STREAM-INF:AVERAGE-BANDWIDTH=500000,CODECS="avc1.4d401f",BANDWIDTH=640000',
+            '#EXT-X-STREAM-INF:AVERAGE-BANDWIDTH=500000,CODECS="avc1.4d401f",BANDWIDTH=500000',
+        ),
+        (  # no average declared: the peak stays
+            "#EXT-X-STREAM-INF:BANDWIDTH=640000,RESOLUTION=426x240",
+            "#EXT-X-STREAM-INF:BANDWIDTH=640000,RESOLUTION=426x240",
+        ),
+    ],
+)
+def test_libvlc_is_offered_each_variants_average_bandwidth(relay, line, offered) -> None:
+    session, _ = relay.begin("http://tv.example/media/master.m3u8")
+    master = f"#EXTM3U\n{line}\nv0/index.m3u8\n"
+    text = relay.rewrite(master.encode(), session, "http://tv.example/media/master.m3u8")
+    assert text.decode().splitlines()[1] == offered
