@@ -25,7 +25,8 @@ __all__ = [
 ]
 
 Texts = dict[str, str]  # language code -> text
-CHANNEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")  # XMLTV ids, M3U tvg-id
+# XMLTV channel ids and M3U tvg-ids ("@" as in iptv-org's "Name.cc@HD")
+CHANNEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,127}")
 
 
 class EpgError(ValueError):
