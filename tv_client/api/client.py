@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -94,6 +95,25 @@ class CatalogClient:
     def home(self, grade: str | None = None) -> Fetched:
         """The home screen's rows: ``{"rows": [{"kind", "title", "series", "items"}]}``."""
         return self._get("/api/v1/home", {"grade": grade})
+
+    def channels(self) -> Fetched:
+        """The live channels: ``{"channels": [{"id", "number", "name", "logo", "group",
+        "stream", "catchup_days"}]}``."""
+        return self._get("/api/v1/channels")
+
+    def guide(
+        self, start: datetime | str, hours: int = 6, offset: int = 0, limit: int = 50
+    ) -> Fetched:
+        """A page of channels with their programmes overlapping ``hours`` from ``start``:
+        ``{"start", "stop", "channels": [{"id", "number", "name", "programmes"}],
+        "next_offset": int | None}``. ``start`` is an aware datetime or an ISO 8601 string."""
+        window = {"start": _iso(start), "hours": hours, "offset": offset, "limit": limit}
+        return self._get("/api/v1/guide", window)
+
+    def guide_now(self, at: datetime | str | None = None) -> Fetched:
+        """What plays now and next on every channel: ``{"now", "channels": [{"id", "now",
+        "next"}]}``; ``at`` asks about another moment (sent only when given)."""
+        return self._get("/api/v1/guide/now", {"at": _iso(at) if at is not None else None})
 
     def media_url(self, path: str | None) -> str | None:
         """An absolute URL for a poster, playlist or subtitle path from a response."""
@@ -201,6 +221,15 @@ def api_error(response: httpx.Response) -> ApiError:
     except (ValueError, KeyError, TypeError):
         phrase = response.reason_phrase or "unexpected answer"
         return ApiError(response.status_code, f"http_{response.status_code}", phrase)
+
+
+def _iso(moment: datetime | str) -> str:
+    """``"2024-05-03T08:00:00Z"``: a time as the API reads it (naive datetimes are refused)."""
+    if isinstance(moment, str):
+        return moment
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _json_body(response: httpx.Response) -> dict[str, Any]:
