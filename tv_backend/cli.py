@@ -1,4 +1,5 @@
-"""The ``edutv`` command line: serve, db upgrade, seed-demo, catalog import, demo, settings.
+"""The ``edutv`` command line: serve, db upgrade, seed-demo, catalog import, epg import/export,
+demo, settings.
 
 Exit codes: 0 success, 1 the work failed or input was rejected (the message says why),
 2 wrong usage. Heavy imports happen inside commands so ``--help`` is instant.
@@ -138,6 +139,66 @@ def _error_lines(errors, prefix: str = "") -> list[str]:
     if isinstance(errors, list) and all(isinstance(e, str) for e in errors):
         return [f"{prefix.rstrip('.')}: {' '.join(errors)}"]
     return [f"{prefix.rstrip('.')}: {errors}"]
+
+
+@main.group()
+def epg() -> None:
+    """Programme guide commands: XMLTV import and export."""
+
+
+@epg.command("import")
+@click.argument("xmltv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--merge", is_flag=True, help="Keep the stored programmes of the file's span; merge into them."
+)
+def epg_import(xmltv_file: Path, merge: bool) -> None:
+    """Import an XMLTV file: channels upserted, each channel's span replaced, in one go."""
+    from tv_backend.services.errors import ServiceError
+
+    svc = _services(_settings())
+    try:
+        report = svc.epg.import_xmltv(xmltv_file.read_bytes(), replace=not merge)
+    except ServiceError as exc:
+        raise Failure(exc.message) from None
+    finally:
+        svc.close()
+    click.echo(f"imported {xmltv_file}: {report.summary}; guide version {report.version}")
+    for ident in report.unknown_channels:
+        click.echo(f"  unknown channel {ident}: its programmes were skipped")
+    for note in report.notes:
+        click.echo(f"  {note}")
+
+
+@epg.command("export")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option("--m3u", is_flag=True, help="The M3U channel list instead of XMLTV.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:8000/",
+    show_default=True,
+    help="With --m3u: the backend address the playlist's URLs start with.",
+)
+def epg_export(output: Path | None, m3u: bool, base_url: str) -> None:
+    """Export the stored guide as XMLTV (or, with --m3u, the channel list)."""
+    from epg.model import EpgError
+
+    svc = _services(_settings())
+    try:
+        data = svc.epg.m3u(base_url).encode("utf-8") if m3u else svc.epg.export_xmltv()
+    except EpgError as exc:
+        raise Failure(f"export failed: {exc}") from None
+    finally:
+        svc.close()
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
 
 
 class _ProgressBar:

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the catalog and of viewing progress.
+"""SQLAlchemy models of the catalog, of viewing progress and of the programme guide.
 
 The schema itself is owned by the Alembic migrations.
 """
@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -185,3 +186,73 @@ class ReceivedEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     position_s: Mapped[float] = mapped_column(Float)
     played_s: Mapped[float] = mapped_column(Float)
+
+
+class EpgState(Base):
+    """One row: the guide version, bumped in the same transaction as every guide write."""
+
+    __tablename__ = "epg_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class ChannelRow(Base):
+    """A channel of the line-up (``epg.model.Channel``); the id is its XMLTV id."""
+
+    __tablename__ = "channels"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, index=True)
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
+    timezone: Mapped[str] = mapped_column(String(64))
+    logo: Mapped[str | None] = mapped_column(String(500))
+    group_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    lineups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    catchup_days: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProgrammeRow(Base):
+    """One programme of a channel's timeline (``epg.model.Programme``), UTC, unique start."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (Index("ix_programmes_channel_start", "channel_id", "start", unique=True),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    start: Mapped[datetime] = mapped_column(UtcDateTime)
+    stop: Mapped[datetime] = mapped_column(UtcDateTime)
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    description: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    lesson_id: Mapped[int | None] = mapped_column(Integer)
+    course_id: Mapped[int | None] = mapped_column(Integer)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stage: Mapped[str | None] = mapped_column(String(32))
+    grade: Mapped[int | None] = mapped_column(Integer)
+    subject: Mapped[str | None] = mapped_column(String(32))
+    rating: Mapped[str | None] = mapped_column(String(16))
+    episode: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    live: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str | None] = mapped_column(String(1000))
+    filler: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChannelSchedule(Base):
+    """A channel's schedule definition and academic calendar, as JSON (``epg.schedule``)."""
+
+    __tablename__ = "channel_schedules"
+    channel_id: Mapped[str] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    schedule: Mapped[dict] = mapped_column(JSON)
+    calendar: Mapped[dict | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LinearAnchor(Base):
+    """Where a linear channel's HLS plan begins (``epg.linear.Anchor.as_dict()``)."""
+
+    __tablename__ = "linear_anchors"
+    channel_id: Mapped[str] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    anchor: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

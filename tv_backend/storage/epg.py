@@ -1,0 +1,259 @@
+"""SQL repository of the programme guide: channels, programmes, schedules, the guide version,
+and the anchors of linear channels.
+
+Reads return the pure domain's values (``epg.model.Channel`` and ``Programme``), never rows, so
+the guide service and the live service work with what ``epg`` speaks. Writes go through
+`EpgWrite`, one transaction that bumps the guide version (``epg_state``) on commit, as catalog
+writes bump ``catalog_state``. Anchors are the live service's: they move with the clock, so
+saving one bumps nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from epg.model import Channel, Episode, Programme
+from tv_backend.storage.models import (
+    ChannelRow,
+    ChannelSchedule,
+    EpgState,
+    LinearAnchor,
+    ProgrammeRow,
+)
+
+_VERSION = select(EpgState.version).where(EpgState.id == 1)
+_CHANNEL_ORDER = (ChannelRow.number, ChannelRow.id)
+
+
+def channel_of(row: ChannelRow) -> Channel:
+    return Channel(
+        id=row.id,
+        number=row.number,
+        names=dict(row.names),
+        timezone=row.timezone,
+        logo=row.logo,
+        group=dict(row.group_names or {}),
+        lineups=tuple(row.lineups or ()),
+        catchup_days=row.catchup_days,
+    )
+
+
+def programme_of(row: ProgrammeRow) -> Programme:
+    return Programme(
+        channel=row.channel_id,
+        start=row.start,
+        stop=row.stop,
+        title=dict(row.title),
+        description=dict(row.description or {}),
+        lesson_id=row.lesson_id,
+        course_id=row.course_id,
+        categories=tuple(row.categories or ()),
+        stage=row.stage,
+        grade=row.grade,
+        subject=row.subject,
+        rating=row.rating,
+        episode=Episode(**row.episode) if row.episode else None,
+        live=row.live,
+        source=row.source,
+        filler=row.filler,
+    )
+
+
+def _channel_values(channel: Channel) -> dict[str, Any]:
+    return {
+        "number": channel.number,
+        "names": dict(channel.names),
+        "timezone": channel.timezone,
+        "logo": channel.logo,
+        "group_names": dict(channel.group),
+        "lineups": list(channel.lineups),
+        "catchup_days": channel.catchup_days,
+    }
+
+
+def _programme_values(programme: Programme) -> dict[str, Any]:
+    episode = None
+    if programme.episode is not None:
+        episode = {k: v for k, v in vars(programme.episode).items() if v is not None}
+    return {
+        "channel_id": programme.channel,
+        "start": programme.start,
+        "stop": programme.stop,
+        "title": dict(programme.title),
+        "description": dict(programme.description),
+        "lesson_id": programme.lesson_id,
+        "course_id": programme.course_id,
+        "categories": list(programme.categories),
+        "stage": programme.stage,
+        "grade": programme.grade,
+        "subject": programme.subject,
+        "rating": programme.rating,
+        "episode": episode,
+        "live": programme.live,
+        "source": programme.source,
+        "filler": programme.filler,
+    }
+
+
+def _overlapping(query, channel_id: str | None, start: datetime | None, stop: datetime | None):
+    if channel_id is not None:
+        query = query.where(ProgrammeRow.channel_id == channel_id)
+    if start is not None:
+        query = query.where(ProgrammeRow.stop > start)
+    if stop is not None:
+        query = query.where(ProgrammeRow.start < stop)
+    return query
+
+
+class EpgRepository:
+    """Reads the guide; ``write()`` opens a unit of work that bumps the guide version."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def version(self) -> int:
+        with self._sessions.kw["bind"].connect() as connection:
+            return connection.execute(_VERSION).scalar_one()
+
+    def channels(self) -> list[Channel]:
+        """Every channel, by number then id."""
+        with self._sessions() as s:
+            return [
+                channel_of(row) for row in s.scalars(select(ChannelRow).order_by(*_CHANNEL_ORDER))
+            ]
+
+    def channel(self, channel_id: str) -> Channel | None:
+        with self._sessions() as s:
+            row = s.get(ChannelRow, channel_id)
+            return channel_of(row) if row is not None else None
+
+    def programmes(
+        self,
+        channel_id: str | None = None,
+        start: datetime | None = None,
+        stop: datetime | None = None,
+    ) -> list[Programme]:
+        """Programmes overlapping [start, stop) (either end open when None), of one channel or
+        of all, by channel then start."""
+        query = _overlapping(select(ProgrammeRow), channel_id, start, stop)
+        query = query.order_by(ProgrammeRow.channel_id, ProgrammeRow.start)
+        with self._sessions() as s:
+            return [programme_of(row) for row in s.scalars(query)]
+
+    def schedule(self, channel_id: str) -> tuple[dict, dict | None] | None:
+        """A channel's schedule definition and calendar (JSON), or None when it has none."""
+        with self._sessions() as s:
+            row = s.get(ChannelSchedule, channel_id)
+            return (row.schedule, row.calendar) if row is not None else None
+
+    def anchor(self, channel_id: str) -> dict | None:
+        """The live service's anchor of ``channel_id`` (``Anchor.as_dict()``), or None."""
+        with self._sessions() as s:
+            row = s.get(LinearAnchor, channel_id)
+            return dict(row.anchor) if row is not None else None
+
+    def save_anchor(self, channel_id: str, data: dict) -> None:
+        """Store the anchor of ``channel_id`` (an existing channel), replacing any; the guide
+        version does not change."""
+        values = {"channel_id": channel_id, "anchor": dict(data), "updated_at": datetime.now(UTC)}
+        with self._sessions.begin() as s:
+            insert = _insert(s, LinearAnchor).values(**values)
+            s.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[LinearAnchor.channel_id],
+                    set_={"anchor": values["anchor"], "updated_at": values["updated_at"]},
+                )
+            )
+
+    def write(self) -> EpgWrite:
+        """A unit of work for guide writes (used as a context manager)."""
+        return EpgWrite(self._sessions())
+
+
+def _insert(session: Session, model):
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
+
+
+class EpgWrite:
+    """One transaction: channel, programme and schedule writes plus the version bump."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.version: int | None = None
+
+    def __enter__(self) -> EpgWrite:
+        self.session.begin()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.version = self._bump()
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def _bump(self) -> int:
+        self.session.execute(
+            update(EpgState).where(EpgState.id == 1).values(version=EpgState.version + 1)
+        )
+        return self.session.execute(_VERSION).scalar_one()
+
+    def channel(self, channel_id: str) -> Channel | None:
+        row = self.session.get(ChannelRow, channel_id, with_for_update=True)
+        return channel_of(row) if row is not None else None
+
+    def known_channels(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(set(ids))
+        if not wanted:
+            return set()
+        return set(self.session.scalars(select(ChannelRow.id).where(ChannelRow.id.in_(wanted))))
+
+    def put_channel(self, channel: Channel) -> bool:
+        """Insert or replace ``channel``; True if it was new."""
+        row = self.session.get(ChannelRow, channel.id)
+        created = row is None
+        if created:
+            row = ChannelRow(id=channel.id)
+            self.session.add(row)
+        for key, value in _channel_values(channel).items():
+            setattr(row, key, value)
+        row.updated_at = datetime.now(UTC)
+        self.session.flush()
+        return created
+
+    def programmes(self, channel_id: str, start: datetime, stop: datetime) -> list[Programme]:
+        query = _overlapping(select(ProgrammeRow), channel_id, start, stop)
+        return [programme_of(r) for r in self.session.scalars(query.order_by(ProgrammeRow.start))]
+
+    def replace_programmes(
+        self, channel_id: str, start: datetime, stop: datetime, programmes: Iterable[Programme]
+    ) -> int:
+        """Delete the channel's programmes overlapping [start, stop), insert ``programmes``;
+        the number deleted."""
+        removed = self.session.execute(
+            _overlapping(delete(ProgrammeRow), channel_id, start, stop)
+        ).rowcount
+        rows = [_programme_values(p) for p in programmes]
+        if rows:
+            self.session.execute(_insert(self.session, ProgrammeRow), rows)
+        return removed or 0
+
+    def put_schedule(self, channel_id: str, schedule: dict, calendar: dict | None) -> None:
+        row = self.session.get(ChannelSchedule, channel_id)
+        if row is None:
+            row = ChannelSchedule(channel_id=channel_id)
+            self.session.add(row)
+        row.schedule = schedule
+        row.calendar = calendar
+        row.updated_at = datetime.now(UTC)
+        self.session.flush()
