@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 
 from tv_backend import __version__
-from tv_backend.api import catalog, health, media, progress
+from tv_backend.api import catalog, epg, health, live, media, progress
 from tv_backend.api.errors import EduApi, handle_service_error
 from tv_backend.api.fast_path import CachedResponses
 from tv_backend.container import Services, build_services
@@ -44,7 +44,10 @@ def create_app(
     api.register_field(MediaUrl, "string", "uri-reference")
     api.register_blueprint(catalog.blp)
     api.register_blueprint(progress.blp)
+    api.register_blueprint(epg.blp)
+    api.register_blueprint(epg.feeds)
     app.register_blueprint(health.blp)
+    app.register_blueprint(live.blp)
     if settings.serve_media:
         app.register_blueprint(media.blp)
     app.register_error_handler(ServiceError, handle_service_error)

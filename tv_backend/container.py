@@ -13,12 +13,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tv_backend.services.catalog import CatalogService
 from tv_backend.services.catalog_feed import CatalogImport
+from tv_backend.services.epg import EpgService
+from tv_backend.services.live import LiveChannels
 from tv_backend.services.progress import ProgressService
 from tv_backend.services.response_cache import ResponseCache
 from tv_backend.settings import Settings
 from tv_backend.storage import db
 from tv_backend.storage.cache import Cache, MemoryCache, RedisCache
 from tv_backend.storage.catalog import CatalogRepository
+from tv_backend.storage.epg import EpgRepository
 from tv_backend.storage.progress import ProgressRepository
 
 
@@ -32,9 +35,17 @@ class Services:
     catalog: CatalogService
     catalog_import: CatalogImport
     progress: ProgressService
+    # The guide: its own cache namespace and version (``epg_state``), so a guide write never
+    # invalidates catalog responses nor a catalog write guide ones.
+    epg_repo: EpgRepository
+    epg_cache: Cache
+    epg_responses: ResponseCache
+    epg: EpgService
+    live: LiveChannels  # linear channels: /live/<channel>/... playlists from the published guide
 
     def close(self) -> None:
         self.cache.close()
+        self.epg_cache.close()
         self.engine.dispose()
 
 
@@ -53,6 +64,9 @@ def build_services(settings: Settings, *, migrate: bool = False) -> Services:
     repo = CatalogRepository(sessions)
     cache = _make_cache(settings, namespace=f"edutv:{repo.epoch()}:catalog")
     responses = ResponseCache(cache, repo.version)
+    epg_repo = EpgRepository(sessions)
+    epg_cache = _make_cache(settings, namespace=f"edutv:{repo.epoch()}:epg")
+    epg_responses = ResponseCache(epg_cache, epg_repo.version)
     return Services(
         settings=settings,
         engine=engine,
@@ -62,6 +76,17 @@ def build_services(settings: Settings, *, migrate: bool = False) -> Services:
         catalog=CatalogService(repo),
         catalog_import=CatalogImport(repo, responses.publish),
         progress=ProgressService(ProgressRepository(sessions)),
+        epg_repo=epg_repo,
+        epg_cache=epg_cache,
+        epg_responses=epg_responses,
+        epg=EpgService(epg_repo, repo, publish_version=epg_responses.publish),
+        live=LiveChannels(
+            epg_repo,
+            repo.lesson_master,
+            settings.resolved_media_dir,
+            media_url=settings.media_url,
+            schedule_version=lambda _channel: epg_repo.version(),  # guide-wide, cheap
+        ),
     )
 
 

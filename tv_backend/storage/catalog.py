@@ -93,6 +93,11 @@ class CatalogRepository:
                 select(Course).options(*_COURSE_LOADS).where(Course.id == course_id)
             ).one_or_none()
 
+    def lesson_master(self, lesson_id: int) -> str | None:
+        """A lesson's master playlist, relative to the media root (what linear channels play)."""
+        with self._sessions() as s:
+            return s.scalar(select(Lesson.hls).where(Lesson.id == lesson_id)) or None
+
     def search(self, text: str, initials: str | None, *, limit: int) -> list[Course]:
         """Courses whose text (or pinyin initials) contain the normalised query."""
         pattern = "%" + _escape_like(text) + "%"
