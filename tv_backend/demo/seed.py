@@ -2,7 +2,8 @@
 
 The demo goes through the same door as any city platform's courses: it writes a catalog feed
 (``<media>/demo-feed.json``) and imports it with ``CatalogImport``. Media already built is
-reused, so a second run takes seconds.
+reused, so a second run takes seconds. With every course in, the themed channels
+(`tv_backend.demo.channels`) are programmed from yesterday to a week ahead.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tv_backend.container import Services
+from tv_backend.demo.channels import seed_channels
 from tv_backend.demo.content import COURSES, DemoCourse, validate
 from tv_backend.media.ladder import BODY_VARIANTS, LessonMedia, LessonSpec, build_lessons
 from tv_backend.media.playlists import write_webvtt
@@ -31,12 +35,14 @@ class SeedReport:
     created: int
     updated: int
     version: int | None
+    channels: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (
+        catalog = (
             f"{self.courses} courses, {self.lessons} lessons "
             f"({self.created} new, {self.updated} updated; catalog version {self.version})"
         )
+        return "\n".join([catalog, *self.channels])
 
 
 def seed(
@@ -62,7 +68,17 @@ def seed(
     feed = demo_feed(courses, posters, media, subtitles=lambda c, n, m: _subtitles(root, c, n, m))
     (root / "demo-feed.json").write_text(json.dumps(feed, ensure_ascii=False, indent=1), "utf-8")
     report = svc.catalog_import.run(load_feed(feed))
-    return SeedReport(len(courses), len(specs), report.created, report.updated, report.version)
+    channels = []
+    if limit is None:  # the channels play every theme: only with the whole catalog
+        ids = svc.catalog_import.course_ids([f"demo:{c.key}" for c in courses])
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        keys = {f"demo:{c.key}": c.key for c in courses}
+        channels = seed_channels(
+            svc.epg, {keys[k]: v for k, v in ids.items()}, start=today - timedelta(days=1), days=8
+        )
+    return SeedReport(
+        len(courses), len(specs), report.created, report.updated, report.version, channels
+    )
 
 
 def _lesson_specs(course: DemoCourse) -> list[LessonSpec]:

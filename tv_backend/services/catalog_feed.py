@@ -95,6 +95,10 @@ class CatalogImport:
         self._repo = repo
         self._publish = publish
 
+    def course_ids(self, external_ids: list[str]) -> dict[str, int]:
+        """Catalog ids of the courses a feed imported, by their external ids (those found)."""
+        return self._repo.course_ids(external_ids)
+
     def run(self, feed: Feed, *, dry_run: bool = False) -> ImportReport:
         problems = self.problems(feed)
         if problems:

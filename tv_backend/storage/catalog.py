@@ -93,6 +93,13 @@ class CatalogRepository:
                 select(Course).options(*_COURSE_LOADS).where(Course.id == course_id)
             ).one_or_none()
 
+    def course_ids(self, external_ids: Sequence[str]) -> dict[str, int]:
+        with self._sessions() as s:
+            rows = s.execute(
+                select(Course.external_id, Course.id).where(Course.external_id.in_(external_ids))
+            )
+            return {external: ident for external, ident in rows}
+
     def lesson_master(self, lesson_id: int) -> str | None:
         """A lesson's master playlist, relative to the media root (what linear channels play)."""
         with self._sessions() as s:
