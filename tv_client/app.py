@@ -11,6 +11,10 @@ The user's saved preferences (``tv_client.preferences``) win over the environmen
 When the settings screen changes them, `TvApp.restart` runs the composition again (catalog
 client, Context, Navigator) so a new language or backend shows at once, with home underneath
 and settings on top. The settings screen's key tester sees raw codes first (`on_raw_key`).
+
+Live TV and the guide open each other (`Navigator.open_single`: the stack does not grow). The
+guide's reminders (`LiveStore`) are looked at every second: one come due pops up and tunes
+live TV to its channel.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from kivy.app import App
@@ -32,6 +37,7 @@ from tv_client import theme
 from tv_client.api import CatalogClient, DiskCache, Fetched
 from tv_client.api.client import default_http
 from tv_client.api.posters import PosterFetcher
+from tv_client.live_store import LiveStore
 from tv_client.navigation.keys import DEFAULT, Action, KeyPress, KeyTable, load_overrides
 from tv_client.player import Player
 from tv_client.player.factory import make_player
@@ -41,6 +47,7 @@ from tv_client.progress import ProgressStore
 from tv_client.screens.base import Context
 from tv_client.screens.browse import BrowseScreen
 from tv_client.screens.course import CourseScreen
+from tv_client.screens.guide import GuideScreen
 from tv_client.screens.home import HomeScreen
 from tv_client.screens.live import LiveScreen
 from tv_client.screens.navigator import Navigator
@@ -52,6 +59,7 @@ from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
 from tv_client.sync import Outbox, ProgressReporter, Syncer, device_id
 from tv_client.viewmodels import offline_banner
+from tv_client.viewmodels.guide import reminder_text
 from tv_client.widgets.highlight import highlighted
 from tv_client.widgets.poster_card import poster_size
 from tv_client.widgets.posters import Posters
@@ -61,6 +69,9 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_S = 10.0  # a hung libVLC or socket must not keep a box from quitting
 PROBE_EVERY = 1.0  # seconds between asking the monitor whether a probe is due
+REMINDER_EVERY = 1.0  # seconds between two looks at the guide's reminders
+POPUP_S = 8.0  # how long a reminder's pop-up shows
+SINGLE = ("live", "guide")  # opened again, these go back to where they are on the stack
 SCREENS = {
     "home": HomeScreen,
     "search": SearchScreen,
@@ -69,6 +80,7 @@ SCREENS = {
     "player": PlayerScreen,
     "settings": SettingsScreen,
     "live": LiveScreen,
+    "guide": GuideScreen,
     "profiles": ProfilesScreen,
 }
 
@@ -103,6 +115,7 @@ class TvApp(App):
         self.reporter = ProgressReporter(self.outbox, self.progress, on_event=self._sync_soon)
         fetcher = PosterFetcher(settings.resolved_data_dir / "posters")
         self.posters = Posters(fetcher, self._media_url, poster_size())
+        self.live_store = LiveStore(settings.resolved_data_dir)
         self.keys = self._key_table(settings)
         self.tasks = BackgroundTasks()
         self.navigator = self._navigator()
@@ -111,8 +124,11 @@ class TvApp(App):
         self.banner = tv_label("", theme.TEXT_SMALL, color="text", halign="center")
         self.banner.opacity = 0
         root.add_widget(self.banner)
+        self.popup = tv_label("", theme.TEXT_TITLE, color="text", halign="center")
+        self._popup_off = None
         Window.bind(on_key_down=self._on_key_down, size=lambda *_: self._place_banner())
         Clock.schedule_interval(self._check_link, PROBE_EVERY)
+        Clock.schedule_interval(self._check_reminders, REMINDER_EVERY)
         self.navigator.open("profiles" if self.household.ask else "home")
         self._place_banner()
         return root
@@ -178,6 +194,7 @@ class TvApp(App):
             reporter=self.reporter,
             player=self._player,
             pull_progress=self._pull_progress,
+            live=self.live_store,
         )
         return Navigator({n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()})
 
@@ -221,7 +238,44 @@ class TvApp(App):
         return load_overrides(settings.keymap) if settings.keymap else DEFAULT
 
     def _open(self, name: str, **params: Any) -> None:
-        self.navigator.open(name, **params)
+        if name in SINGLE:
+            self.navigator.open_single(name, **params)
+        else:
+            self.navigator.open(name, **params)
+
+    def _check_reminders(self, _dt: float) -> None:
+        """A reminder come due pops up and tunes live TV to its channel."""
+        due = self.live_store.reminders.due(datetime.now(UTC))
+        if not due:
+            return
+        self.live_store.save_reminders()
+        reminder = due[-1]  # two at once: the last set wins the screen, both are said
+        self._pop_up("  ".join(reminder_text(r, self.preferences.language) for r in due))
+        screen = self.navigator.current
+        if screen is not None and screen.name == "live":
+            screen.tune(reminder.channel_id)
+        else:
+            self._open("live", channel_id=reminder.channel_id)
+
+    def _pop_up(self, words: str) -> None:
+        from kivy.graphics import Color, RoundedRectangle
+
+        self.popup.text = words
+        if self.popup.parent is None:
+            self.root.add_widget(self.popup)
+        w = min(theme.LOGICAL_W - 2 * theme.SAFE_X, 160 + 44 * len(words))
+        place_label(self.popup, (theme.LOGICAL_W - w) / 2, theme.SAFE_Y, w, 100, theme.TEXT_TITLE)
+        self.popup.canvas.before.clear()
+        with self.popup.canvas.before:
+            Color(0, 0, 0, 0.85)
+            RoundedRectangle(pos=self.popup.pos, size=self.popup.size, radius=[theme.px(16)])
+        if self._popup_off is not None:
+            self._popup_off.cancel()
+        self._popup_off = Clock.schedule_once(lambda _dt: self._pop_down(), POPUP_S)
+
+    def _pop_down(self) -> None:
+        if self.popup.parent is not None:
+            self.root.remove_widget(self.popup)
 
     def _on_key_down(self, _window, key: int, _scancode, _codepoint, _modifiers) -> bool:
         press = self.keys.lookup(key)
@@ -288,6 +342,7 @@ class TvApp(App):
             "banner": self.banner.text if self.banner.opacity else "",
             "window": list(Window.size),
             "busy": self.tasks.pending(),
+            "popup": self.popup.text if self.popup.parent is not None else "",
             "highlights": highlighted(screen) if screen else [],
             **(screen.snapshot() if screen else {}),
         }

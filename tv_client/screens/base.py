@@ -9,6 +9,7 @@ from typing import Any
 from kivy.uix.screenmanager import Screen
 
 from tv_client.api import CatalogClient, Fetched
+from tv_client.live_store import LiveStore
 from tv_client.navigation.keys import KeyPress
 from tv_client.player import Player
 from tv_client.preferences import Preferences
@@ -43,6 +44,7 @@ class Context:
     player: Callable[[], Player]  # the app's one player (made on first use)
     # pull_progress(course_id or None, changed): the backend's progress in; `changed` if new
     pull_progress: Callable[[int | None, Callable[[], None]], None]
+    live: LiveStore | None = None  # the guide's reminders and the last channel watched
 
 
 class TvScreen(Screen):

@@ -48,6 +48,19 @@ class Navigator:
         self.manager.current = name
         screen.show(**params)
 
+    def open_single(self, name: str, **params: Any) -> None:
+        """Open ``name``, or when it is already on the stack go back to it and show it again
+        with ``params`` (live TV and the guide open each other: the stack must not grow)."""
+        names = [entry[0] for entry in self.stack]
+        if name not in names:
+            self.open(name, **params)
+            return
+        self._leave_current()
+        del self.stack[len(names) - names[::-1].index(name) :]
+        self.stack[-1] = (name, params)
+        self.manager.current = name
+        self._screen(name).show(**params)
+
     def back(self) -> bool:
         """Pop to the previous screen; False on the home screen (nothing to go back to)."""
         if len(self.stack) <= 1:
