@@ -77,6 +77,7 @@ class CourseScreen(TvScreen):
         self.state = CourseState.loading(0, context.language)
         self.index = 0  # 0: the first line; n: lesson n - 1
         self.first = 0  # first visible lesson (the list scrolls by lines)
+        self._play_when_loaded: int | None = None  # the guide's catch-up: play once loaded
         self.title = tv_label(size=theme.TEXT_HERO, bold=True, shorten=True)
         self.subtitle = tv_label(size=theme.TEXT_BODY, color="text_dim", shorten=True)
         self.description = tv_label(size=theme.TEXT_BODY, valign="top")
@@ -94,8 +95,13 @@ class CourseScreen(TvScreen):
             Color(*theme.color("focus"))
             self._outline = Line(width=theme.px(theme.FOCUS_OUTLINE))
 
-    def show(self, course_id: int, title: str = "", **_params: Any) -> None:
+    def show(
+        self, course_id: int, title: str = "", play_lesson: int | None = None, **_params: Any
+    ) -> None:
+        """``play_lesson``: play that lesson as soon as the course is here (the guide's
+        catch-up); Back from the player then shows this course."""
         self.index = self.first = 0
+        self._play_when_loaded = play_lesson
         self._apply(CourseState.loading(course_id, self.context.language, title))
         self.reload()
         self.context.pull_progress(course_id, self.resume)  # lessons watched on another TV
@@ -117,6 +123,11 @@ class CourseScreen(TvScreen):
             fetched.data, language, offline=fetched.offline, fetched_at=fetched.fetched_at
         )
         self._apply(self._marked(state))
+        wanted, self._play_when_loaded = self._play_when_loaded, None
+        ids = [lesson.id for lesson in state.lessons]
+        if wanted in ids and not fetched.offline:
+            self.index = ids.index(wanted) + 1
+            self._play()
 
     def _failed(self, error: BaseException) -> None:
         offline = isinstance(error, Offline)

@@ -5,9 +5,10 @@ on the first channel, with focus on what plays now. The line-up comes from
 ``/api/v1/channels`` and the programmes from ``/api/v1/guide`` in the chunks the view-model's
 ``load`` commands ask for, each fetched on a worker (`BackgroundTasks`, one task channel per
 chunk and page) and applied on the main thread. Commands: ``tune`` opens live TV on the
-channel (going back to it when the guide was opened from there), ``catchup`` opens the
-programme's course, ``remind``/``unremind`` save the reminders (`LiveStore`, shared with the
-app, which pops them up and tunes at their start) and say so in a toast, ``message`` is a toast.
+channel (going back to it when the guide was opened from there), ``catchup`` plays the
+programme's lesson from its course page, ``remind``/``unremind`` save the reminders
+(`LiveStore`, shared with the app, which pops them up and tunes at their start) and say so in
+a toast, ``message`` is a toast.
 
 The header shows the day of the focus time and what the colour keys do; below the grid a
 details panel shows the focused programme's title, time, description and what OK does.
@@ -187,13 +188,15 @@ class GuideScreen(TvScreen):
                 self._show_toast(command.text)
 
     def _catchup(self, command: Command) -> None:
-        """Catch-up plays the programme's lesson: its course opens (the lessons are there)."""
+        """Catch-up plays the programme's lesson, from its course page (where Back returns)."""
         programme = command.programme
         if programme.course_id is None:  # nothing recorded to play again
             self._show_toast(text(MESSAGES["no_catchup"], self.context.language))
             return
         title = text(programme.title, self.context.language)
-        self.context.open("course", course_id=int(programme.course_id), title=title)
+        lesson = int(programme.lesson_id) if programme.lesson_id is not None else None
+        self.context.open("course", course_id=int(programme.course_id), title=title,
+                          play_lesson=lesson)  # fmt: skip
 
     def _show_toast(self, words: str) -> None:
         if not words:

@@ -46,7 +46,8 @@ def schedule(now: datetime) -> dict[str, list[tuple[datetime, datetime, str]]]:
     return plan
 
 
-def xmltv(plan) -> bytes:
+def xmltv(plan, recorded: tuple[int, int] | None = None) -> bytes:
+    """``recorded``: (course id, lesson id) that the first channel's programmes play."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<tv generator-info-name="EduTV UI tests">']
     for ident, number, name, _minutes, _titles in CHANNELS:
         lines += [
@@ -62,10 +63,19 @@ def xmltv(plan) -> bytes:
                 f'channel="{ident}">',
                 f'<title lang="zh">{title}</title>',
                 f'<desc lang="zh">{title}的内容介绍。</desc>',
+                *_recorded(ident, recorded),
                 "</programme>",
             ]
     lines.append("</tv>")
     return "\n".join(lines).encode("utf-8")
+
+
+def _recorded(ident: str, recorded: tuple[int, int] | None) -> list[str]:
+    if recorded is None or ident != CHANNELS[0][0]:
+        return []
+    course, lesson = recorded
+    return [f'<episode-num system="edutv.course">{course}</episode-num>',
+            f'<episode-num system="edutv.lesson">{lesson}</episode-num>']  # fmt: skip
 
 
 def playing(plan, ident: str, at: datetime) -> tuple[datetime, datetime, str]:
@@ -81,7 +91,10 @@ def epg_plan():
 def backend(serve_feed, small_feed, epg_plan):
     """The small feed plus the guide: three channels with programmes around now."""
     server = serve_feed(small_feed)
-    report = server.app.extensions["edutv"].epg.import_xmltv(xmltv(epg_plan))
+    course = server.app.test_client().get("/api/v1/courses").get_json()["items"][0]
+    detail = server.app.test_client().get(f"/api/v1/courses/{course['id']}").get_json()
+    recorded = (course["id"], detail["lessons"][0]["id"])
+    report = server.app.extensions["edutv"].epg.import_xmltv(xmltv(epg_plan, recorded))
     assert report.channels == 3, report
     return server
 
@@ -216,3 +229,19 @@ def test_a_reminder_pops_up_and_tunes_at_its_start(tv_app, tmp_path):
     app.screenshot("live-reminder")
     assert len(Reminders.from_json((data_dir / "reminders.json").read_text("utf-8"))) == 0
     assert app.press("BACK")["screen"] == "home"
+
+
+def test_ok_on_a_past_programme_plays_its_lesson_as_catch_up(tv_app, epg_plan, backend):
+    app = tv_app()
+    open_live(app)
+    key(app, MENU)
+    app.wait_for(lambda s: s["screen"] == "guide" and s["focused_on_now"])
+    past = app.press("LEFT")  # the programme before the one on air: over, and recorded
+    assert past["focused_past"] and past["focused_channel"] == "hnjy1.edutv.cn"
+    state = app.press("OK")
+    state = app.wait_for(lambda s: s["screen"] == "player", 15)
+    assert state["stack"][-2:] == ["course", "player"]
+    course = backend.app.test_client().get("/api/v1/courses").get_json()["items"][0]
+    detail = backend.app.test_client().get(f"/api/v1/courses/{course['id']}").get_json()
+    assert state["lesson_id"] == detail["lessons"][0]["id"]
+    assert app.press("BACK")["screen"] == "course"  # Back: the course it belongs to
