@@ -4,16 +4,26 @@ Plain Flask routes (playlists, not JSON): the service renders, this sets the hea
 URIs in the playlists are absolute (``/media/...`` or the CDN origin of TV_MEDIA_URL), so they
 resolve wherever the playlist is served. Errors are `ServiceError`s, which the app turns into
 the one error body (404 ``not_found``: unknown channel or rendition; 503 ``not_on_air``).
+
+Attendance: every playlist request while a live class is on air counts the box that made it,
+by its ``device`` query parameter (``/live/<channel>/master.m3u8?device=<id>``; players keep
+the master's query off the rendition URIs, so the TV client adds it to both), else by a hash
+of its address. ``GET /live/<channel>/attendance?programme=<start, ISO 8601>`` reads the count.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, jsonify, request
 
 from tv_backend.api import services
+from tv_backend.services.errors import InvalidQuery, ServiceError
 from tv_backend.services.live import Rendered
+
+log = logging.getLogger(__name__)
 
 MPEGURL = "application/vnd.apple.mpegurl"
 
@@ -22,12 +32,47 @@ blp = Blueprint("live", __name__, url_prefix="/live")
 
 @blp.get("/<channel>/master.m3u8")
 def master(channel: str) -> Response:
-    return _playlist(services().live.rendered_master(channel, datetime.now(UTC)))
+    now = datetime.now(UTC)
+    response = _playlist(services().live.rendered_master(channel, now))
+    _watched(channel, now)
+    return response
 
 
 @blp.get("/<channel>/<rendition>.m3u8")
 def rendition(channel: str, rendition: str) -> Response:
-    return _playlist(services().live.rendered(channel, rendition, datetime.now(UTC)))
+    now = datetime.now(UTC)
+    response = _playlist(services().live.rendered(channel, rendition, now))
+    _watched(channel, now)
+    return response
+
+
+@blp.get("/<channel>/attendance")
+def attendance(channel: str) -> Response:
+    """Distinct boxes that watched the live programme of ``channel`` starting at ``programme``."""
+    raw = request.args.get("programme", "")
+    try:
+        start = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        if start.tzinfo is None:
+            raise ValueError("no time zone")
+    except ValueError:
+        raise InvalidQuery(
+            "programme must be the programme's start in ISO 8601 with a time zone.",
+            {"programme": raw},
+        ) from None
+    devices = services().live.attendance(channel, start)
+    return jsonify({"channel": channel, "programme": start.astimezone(UTC).isoformat(),
+                    "devices": devices})  # fmt: skip
+
+
+def _watched(channel: str, now: datetime) -> None:
+    device = request.args.get("device", "")[:64]
+    if not device:
+        address = request.remote_addr or ""
+        device = "ip:" + hashlib.sha256(address.encode()).hexdigest()[:16]
+    try:
+        services().live.watched(channel, now, device)
+    except ServiceError as error:  # the playlist was served; a plan edge must not fail it
+        log.debug("attendance on %s not recorded: %s", channel, error)
 
 
 def _playlist(rendered: Rendered) -> Response:

@@ -34,9 +34,16 @@ channel's first publication and stored in the anchor's dict under ``"slate"`` so
 and every later publication uses the same one (`ensure_continues` compares URIs).
 
 **Live classes** (``live=True`` with a ``source``): planned on their recorded lesson (or the
-slate when they have none), as `epg.linear` does; the upstream is not relayed yet, so viewers
-see the recording. `LiveChannels.on_air` gives the run on air (``Run.live`` is the upstream URL)
-for a later relay.
+slate when they have none), as `epg.linear` does, so their numbering is fixed in advance. A
+window that reaches a live run is rendered by the channel's `Relay`
+(`tv_backend.services.live_source`): each of the run's slots, when first published, is decided
+once to be the upstream's segment (when the upstream is healthy) or the planned recording, and
+that decision is kept, so the channel relays the class, falls back to the recording when the
+upstream fails, goes stale or ends, and returns when it is back, every switch marked with a
+discontinuity (see that module for the rules). Rendered windows are cached as before: once a
+window's slots are decided its playlist never changes. ``relay_fetch=None`` turns the relay
+off (live classes play their recording). `LiveChannels.watched` counts the boxes that watch a
+live programme (`Attendance`); `LiveChannels.attendance` reads the count.
 
 **Media** is read through `epg.linear.Media.load` from files under ``media_dir``: URIs are the
 public ``media_url`` prefix (``/media`` or a CDN origin) plus the lesson's ``hls`` path, so
@@ -69,6 +76,7 @@ from epg.linear import (
 )
 from epg.model import Channel, EpgError, Programme, utc
 from tv_backend.services.errors import NotFound, ServiceError
+from tv_backend.services.live_source import Attendance, Fetch, Relay, http_fetch
 
 log = logging.getLogger(__name__)
 
@@ -145,11 +153,18 @@ class LiveChannels:
         window: int = DEFAULT_WINDOW,
         master_max_age: int = 60,
         clock: Callable[[], float] = time.monotonic,
+        relay_fetch: Fetch | str | None = "http",
+        relay_options: dict[str, Any] | None = None,
+        attendance: Attendance | None = None,
     ) -> None:
         """``lesson_master(lesson_id)``: the lesson's master playlist path relative to the media
         root (the catalog's ``hls``, ``lessons/<key>/master.m3u8``), None if it has none.
         ``schedule_version(channel_id)``: any value that changes when the channel's schedule
-        is published (None: plans are rebuilt only when they run out)."""
+        is published (None: plans are rebuilt only when they run out).
+        ``relay_fetch(url)``: an upstream playlist's text (``"http"``: over HTTP with a short
+        timeout; None: no relay); ``relay_options``: `Relay`'s ``lead``, ``ttl``,
+        ``stale_after``, ``max_failures``. ``attendance``: where watching boxes are counted
+        (default: in process)."""
         self._source = source
         self._lesson_master = lesson_master
         self._root = Path(media_dir).resolve()
@@ -168,6 +183,10 @@ class LiveChannels:
         self._media: dict[str, Media | None] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
+        self._relay_fetch = http_fetch() if relay_fetch == "http" else relay_fetch
+        self._relay_options = relay_options or {}
+        self._relays: dict[str, Relay] = {}
+        self.attendance_store = attendance or Attendance()
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -199,7 +218,8 @@ class LiveChannels:
                 f"Channel {channel_id} has no rendition {rendition!r}.",
                 {"rendition": list(plan.renditions)},
             )
-        text = render(plan, rendition, now)
+        relay = self._relay(channel_id, plan, window)
+        text = render(plan, rendition, now) if relay is None else relay.render(plan, rendition, now)
         result = Rendered(text.encode(), max(1, plan.target_duration // 2))
         state.renders[rendition] = (window, result)
         return result
@@ -210,9 +230,40 @@ class LiveChannels:
         assert state.plan is not None
         return state.plan.run_at(now)
 
+    def watched(self, channel_id: str, now: datetime, device: str) -> bool:
+        """Count ``device`` as watching if a live class is on air (True if newly counted)."""
+        run = self.on_air(channel_id, now)
+        if run.programme is None or not run.programme.live:
+            return False
+        return self.attendance_store.record(channel_id, run.programme.start, device)
+
+    def attendance(self, channel_id: str, programme_start: datetime) -> int:
+        """Distinct boxes that watched the live programme starting at ``programme_start``."""
+        return self.attendance_store.count(channel_id, utc(programme_start))
+
+    def relay(self, channel_id: str) -> Relay | None:
+        """The channel's relay, once a window reached a live class (for tests and the console)."""
+        return self._relays.get(channel_id)
+
     def plan(self, channel_id: str, now: datetime) -> Plan | None:
         """The plan the process airs for the channel (built if needed); None if it has none."""
         return self._state(channel_id, utc(now)).plan
+
+    def _relay(self, channel_id: str, plan: Plan, window: tuple[int, int]) -> Relay | None:
+        """The channel's relay if the window reaches a live class (and relaying is on)."""
+        if self._relay_fetch is None:
+            return None
+        first, last = plan.sequence + window[0], plan.sequence + window[1]
+        if not any(r.live and r.sequence <= last and r.sequence + r.count > first
+                   for r in plan.runs):  # fmt: skip
+            relay = self._relays.get(channel_id)
+            return relay if relay is not None and relay.extra(last) else None
+        with self._locks_lock:
+            relay = self._relays.get(channel_id)
+            if relay is None:
+                relay = Relay(channel_id, self._relay_fetch, self._clock, **self._relay_options)
+                self._relays[channel_id] = relay
+        return relay
 
     # --- plans ------------------------------------------------------------------------------
 

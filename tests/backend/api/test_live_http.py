@@ -24,6 +24,7 @@ from tv_backend.services.live import LiveChannels
 
 CHANNEL = "hn-edu-1"
 LATER = "hn-edu-2"  # starts in an hour
+CLASS = "hn-edu-3"  # a live class on air (its upstream unreachable: the recording plays)
 
 
 def write_lesson(root: Path, key: str, segments: int) -> str:
@@ -60,6 +61,13 @@ class Guide:
         self.anchors[channel_id] = data
 
 
+START = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=20)
+
+
+def offline(url: str) -> str:
+    raise OSError(f"{url}: no network in tests")
+
+
 @pytest.fixture
 def client(tmp_path: Path):
     root = tmp_path / "media"
@@ -70,8 +78,10 @@ def client(tmp_path: Path):
                             {"zh": "数学"}, lesson_id=1)],
         LATER: [Programme(LATER, now + timedelta(hours=1), now + timedelta(hours=2),
                           {"zh": "语文"}, lesson_id=1)],
+        CLASS: [Programme(CLASS, START, now + timedelta(hours=1), {"zh": "专递课堂"},
+                          lesson_id=1, live=True, source="http://encoder.test/index.m3u8")],
     }  # fmt: skip
-    live = LiveChannels(Guide(schedule), masters.get, root, slate=masters[2])
+    live = LiveChannels(Guide(schedule), masters.get, root, slate=masters[2], relay_fetch=offline)
     app = Flask(__name__)
     app.extensions["edutv"] = SimpleNamespace(live=live)
     app.register_blueprint(live_api.blp)
@@ -118,3 +128,26 @@ def test_errors_come_in_the_one_error_body(client, path, status, code, message):
     assert set(body) == {"code", "status", "message", "errors"}
     assert (body["code"], body["status"]) == (code, status)
     assert message in body["message"]
+
+
+def test_attendance_counts_boxes_watching_a_live_class(client):
+    for device in ("box-1", "box-2", "box-1"):
+        assert client.get(f"/live/{CLASS}/180p.m3u8?device={device}").status_code == 200
+    client.get(f"/live/{CLASS}/master.m3u8")  # no device: counted by its address
+    client.get(f"/live/{CLASS}/360p.m3u8")
+    client.get(f"/live/{CHANNEL}/180p.m3u8?device=box-9")  # not a live class: not counted
+    response = client.get(
+        f"/live/{CLASS}/attendance", query_string={"programme": START.isoformat()}
+    )
+    assert response.status_code == 200
+    assert response.get_json() == {"channel": CLASS, "programme": START.isoformat(), "devices": 3}
+    zulu = START.isoformat().replace("+00:00", "Z")  # a "+" would have to be %2B in a URL
+    other = client.get(f"/live/{CHANNEL}/attendance?programme={zulu}")
+    assert other.get_json()["devices"] == 0
+
+
+def test_attendance_needs_a_programme_start_with_a_time_zone(client):
+    for query in ("", "?programme=yesterday", "?programme=2026-09-01T08:00:00"):
+        response = client.get(f"/live/{CLASS}/attendance{query}")
+        assert response.status_code == 400
+        assert response.get_json()["code"] == "invalid_query"

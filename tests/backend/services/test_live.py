@@ -120,6 +120,10 @@ class Guide:
         self.versions[channel_id] = self.versions.get(channel_id, 0) + 1
 
 
+def offline(url: str) -> str:
+    raise OSError(f"{url}: no network in tests")
+
+
 @dataclass
 class World:
     root: Path
@@ -129,6 +133,7 @@ class World:
 
     def service(self, **kwargs) -> LiveChannels:
         kwargs.setdefault("slate", self.masters[9])
+        kwargs.setdefault("relay_fetch", offline)
         return LiveChannels(
             self.guide,
             self.masters.get,
@@ -168,7 +173,13 @@ def successors() -> dict[str, str]:
 NEXT = successors()
 
 
-def check_live(renders: list[tuple[datetime, str]], *, young_until: datetime = T0) -> None:
+def check_live(
+    renders: list[tuple[datetime, str]],
+    *,
+    young_until: datetime = T0,
+    following: dict[str, str] = NEXT,
+    origins: tuple[str, ...] = ("/media/",),
+) -> None:
     """RFC 8216 over consecutive live playlists of one rendition at increasing times."""
     uris: dict[int, str] = {}
     dates: dict[int, datetime] = {}
@@ -185,14 +196,15 @@ def check_live(renders: list[tuple[datetime, str]], *, young_until: datetime = T
         assert playlist.target_duration == target, where  # §6.2.1: constant
         for segment in segments:  # §4.3.3.1
             assert math.floor(segment.duration + 0.5) <= target, where
-            assert segment.uri.startswith("/media/") and "../" not in segment.uri, where
+            assert segment.uri.startswith(origins) and "../" not in segment.uri, where
         for offset, segment in enumerate(segments):  # §6.2.2: one number, one URI, one time
             sequence = first + offset
             assert uris.setdefault(sequence, segment.uri) == segment.uri, (where, sequence)
             start = segment.current_program_date_time
             assert abs((dates.setdefault(sequence, start) - start).total_seconds()) < 0.002
         for before, segment in pairwise(segments):  # §4.3.2.3: a tag at every item change
-            assert segment.discontinuity == (NEXT.get(before.uri) != segment.uri), (where, segment)
+            expected = following.get(before.uri) != segment.uri
+            assert segment.discontinuity == expected, (where, segment)
             if segment.discontinuity:
                 assert segment.program_date_time is not None, where
         assert segments[0].program_date_time is not None, where  # §4.3.2.6
@@ -207,7 +219,7 @@ def check_live(renders: list[tuple[datetime, str]], *, young_until: datetime = T
             gone = sum(1 for n, s in enumerate(old_segments) if s.discontinuity and
                        old_first + n <= first)  # fmt: skip
             if first == old_first + len(old_segments):
-                gone += NEXT.get(old_segments[-1].uri) != segments[0].uri
+                gone += following.get(old_segments[-1].uri) != segments[0].uri
             assert playlist.discontinuity_sequence - previous.discontinuity_sequence == gone, where
         previous = playlist
 
@@ -372,3 +384,245 @@ def test_a_channel_with_nothing_scheduled_is_not_on_air(world):
     world.guide.publish(CHANNEL, SCHEDULE)
     world.tick(RECHECK)
     assert live.playlist(CHANNEL, "180p", at(12))
+
+
+# --- live classes: the relay --------------------------------------------------------------
+
+UPSTREAM = "http://encoder.test/class/master.m3u8"
+
+
+class Encoder:
+    """A classroom encoder's live HLS, driven by the test clock: one 2 s segment every 2 s
+    while ``running``, a window of 6, in the layout ``-var_stream_map`` writes
+    (``<rendition>/index.m3u8``, ``<rendition>/seg_N.ts``); ``down`` makes fetches fail,
+    ``end()`` appends ``#EXT-X-ENDLIST``."""
+
+    def __init__(self, clock: list[float], *, renditions=("180p", "360p"), backlog: int = 6):
+        self.clock = clock
+        self.renditions = renditions
+        self.produced = backlog  # segments written so far
+        self.last = clock[0]
+        self.running = True
+        self.down = False
+        self.ended = False
+
+    def _advance(self) -> None:
+        while self.clock[0] - self.last >= 2:
+            self.last += 2
+            if self.running and not self.ended:
+                self.produced += 1
+
+    def fetch(self, url: str) -> str:
+        self._advance()
+        if self.down:
+            raise OSError(f"{url}: connection refused")
+        if url == UPSTREAM:
+            lines = ["#EXTM3U", "#EXT-X-VERSION:3"]
+            for name, (_, resolution) in zip(self.renditions, LADDER, strict=False):
+                lines += [f"#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION={resolution}",
+                          f"{name}/index.m3u8"]  # fmt: skip
+            return "\n".join(lines) + "\n"
+        first = max(0, self.produced - 6)
+        lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:2",
+                 f"#EXT-X-MEDIA-SEQUENCE:{first}"]  # fmt: skip
+        for n in range(first, self.produced):
+            lines += ["#EXTINF:2.000000,", f"seg_{n:05d}.ts"]
+        if self.ended:
+            lines.append("#EXT-X-ENDLIST")
+        return "\n".join(lines) + "\n"
+
+
+def relayed(rendition: str, n: int) -> str:
+    return f"http://encoder.test/class/{rendition}/seg_{n:05d}.ts"
+
+
+def with_upstream(rendition: str) -> dict[str, str]:
+    """`NEXT` plus the upstream's own succession (segment n, then n + 1)."""
+    return {**NEXT, **{relayed(rendition, n): relayed(rendition, n + 1) for n in range(1000)}}
+
+
+LIVE_SCHEDULE = [
+    programme(0, 60, 2, live=True, source=UPSTREAM),  # beta recorded: the fallback
+    programme(60, 110, 1),
+]
+ORIGINS = ("/media/", "http://encoder.test/")
+
+
+def live_world(world: World) -> tuple[Encoder, LiveChannels]:
+    world.guide.publish(CHANNEL, LIVE_SCHEDULE)
+    encoder = Encoder(world.clock)
+    return encoder, world.service(relay_fetch=encoder.fetch)
+
+
+def uris(text: str) -> list[str]:
+    return [s.uri for s in m3u8.loads(text).segments]
+
+
+def poll_both(world: World, live: LiveChannels, start: float, stop: float, events=None):
+    """Both renditions every second; ``events[second]()`` runs before that second's poll."""
+    renders: dict[str, list] = {"180p": [], "360p": []}
+    now = at(start)
+    while now < at(stop):
+        second = round((now - T0).total_seconds())
+        if events and second in events:
+            events[second]()
+        for rendition in renders:
+            renders[rendition].append((now, live.playlist(CHANNEL, rendition, now)))
+        now += timedelta(seconds=1)
+        world.tick(1)
+    return renders
+
+
+def test_a_live_class_relays_falls_back_and_returns(world):
+    encoder, live = live_world(world)
+
+    def fail():
+        encoder.down = True
+
+    def recover():
+        encoder.down = False
+
+    renders = poll_both(world, live, 0, 110, {20: fail, 36: recover})
+    for rendition, timeline in renders.items():
+        check_live(timeline, following=with_upstream(rendition), origins=ORIGINS)
+    by_second = dict(renders["360p"])
+    fresh = uris(by_second[at(14)])
+    assert all(u.startswith("http://encoder.test/class/360p/seg_") for u in fresh)
+    fallen = by_second[at(34)]  # failing since 20 s: the recording, after a discontinuity
+    assert uris(fallen)[-1].startswith("/media/bodies/beta/360p/")
+    assert "#EXT-X-DISCONTINUITY" in fallen
+    back = uris(by_second[at(52)])  # back since 36 s
+    assert back[-1].startswith("http://encoder.test/class/360p/")
+    assert any(u.startswith("/media/bodies/beta/") for u in uris(by_second[at(40)]))
+    after = uris(by_second[at(80)])  # the next programme: alpha, numbers continuing
+    assert after[-1].startswith("/media/bodies/alpha/360p/")
+    # the 180p rendition relays the upstream's 180p with the same decisions
+    assert uris(dict(renders["180p"])[at(14)])[-1] == uris(by_second[at(14)])[-1].replace(
+        "360p", "180p"
+    )
+
+
+def test_a_stale_upstream_falls_back_and_a_moving_one_returns(world):
+    encoder, live = live_world(world)
+
+    def freeze():
+        encoder.running = False
+
+    def resume():
+        encoder.running = True
+
+    renders = poll_both(world, live, 0, 60, {10: freeze, 30: resume})
+    timeline = renders["180p"]
+    check_live(timeline, following=with_upstream("180p"), origins=ORIGINS)
+    by_second = dict(timeline)
+    assert uris(by_second[at(8)])[-1].startswith("http://encoder.test/")
+    assert uris(by_second[at(25)])[-1].startswith("/media/bodies/beta/")  # stale for 6 s+
+    assert uris(by_second[at(45)])[-1].startswith("http://encoder.test/")
+
+
+def test_an_upstream_that_ends_early_plays_out_then_the_recording(world):
+    encoder, live = live_world(world)
+    renders = poll_both(world, live, 0, 60, {20: lambda: setattr(encoder, "ended", True)})
+    timeline = renders["180p"]
+    check_live(timeline, following=with_upstream("180p"), origins=ORIGINS)
+    by_second = dict(timeline)
+    last_relayed = max(
+        int(u[-8:-3]) for _, t in timeline for u in uris(t) if u.startswith("http://")
+    )
+    assert last_relayed == encoder.produced - 1  # the class's end was relayed, nothing more
+    assert uris(by_second[at(40)])[-1].startswith("/media/bodies/beta/")
+    assert "#EXT-X-ENDLIST" not in by_second[at(40)]
+
+
+def test_flapping_upstream_never_gives_a_number_two_uris(world):
+    encoder, live = live_world(world)
+    toggles = {s: (lambda: setattr(encoder, "down", not encoder.down)) for s in range(5, 60, 7)}
+    renders = poll_both(world, live, 0, 110, toggles)
+    for rendition, timeline in renders.items():
+        check_live(timeline, following=with_upstream(rendition), origins=ORIGINS)
+    seen: dict[int, str] = {}
+    for _, text in renders["360p"]:
+        playlist = m3u8.loads(text)
+        for offset, segment in enumerate(playlist.segments):
+            assert seen.setdefault(playlist.media_sequence + offset, segment.uri) == segment.uri
+    kinds = {u.startswith("http://") for _, t in renders["360p"] for u in uris(t)}
+    assert kinds == {True, False}
+
+
+def test_the_discontinuity_sequence_counts_the_switches_into_later_programmes(world):
+    encoder, live = live_world(world)
+    renders = poll_both(world, live, 0, 110, {20: lambda: setattr(encoder, "down", True)})
+    plain = world.service(relay_fetch=None)  # the same plan, no relay
+    relayed_text, plain_text = renders["180p"][-1][1], plain.playlist(CHANNEL, "180p", at(109))
+    assert uris(relayed_text) == uris(plain_text)  # alpha, then the slate: the same segments
+    added = (
+        m3u8.loads(relayed_text).discontinuity_sequence
+        - m3u8.loads(plain_text).discontinuity_sequence
+    )
+    assert added == 2  # into the relay at the class's start does not count: the plan has it
+
+
+def test_without_an_upstream_a_live_class_plays_its_recording(world):
+    world.guide.publish(CHANNEL, LIVE_SCHEDULE)
+    live = world.service()  # every fetch fails
+    renders = poll(world, live, "180p", 0, 70)
+    check_live(renders)
+    assert all(not u.startswith("http") for _, t in renders for u in uris(t))
+
+
+def test_a_local_http_encoder_is_relayed(world, tmp_path):
+    """A real HTTP server serving a live playlist the test advances."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from tv_backend.services.live_source import http_fetch
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    served = tmp_path / "encoder"
+    served.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(served)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/index.m3u8"
+        world.guide.publish(CHANNEL, [programme(0, 60, 2, live=True, source=url)])
+        live = world.service(relay_fetch=http_fetch(timeout=2))
+
+        def write(produced: int) -> None:
+            first = max(0, produced - 6)
+            lines = ["#EXTM3U", "#EXT-X-TARGETDURATION:2", f"#EXT-X-MEDIA-SEQUENCE:{first}"]
+            for n in range(first, produced):
+                lines += ["#EXTINF:2.0,", f"live_{n}.ts"]
+            (served / "index.m3u8").write_text("\n".join(lines) + "\n")
+
+        renders = []
+        for second in range(30):
+            write(6 + second // 2)
+            renders.append((at(second), live.playlist(CHANNEL, "180p", at(second))))
+            world.tick(1)
+        base = url.rsplit("/", 1)[0]
+        following = {**NEXT, **{f"{base}/live_{n}.ts": f"{base}/live_{n + 1}.ts"
+                                for n in range(100)}}  # fmt: skip
+        check_live(renders, following=following, origins=("/media/", base))
+        assert uris(renders[-1][1])[-1].startswith(f"{base}/live_")  # one media playlist: relayed
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- live classes: attendance -------------------------------------------------------------
+
+
+def test_attendance_counts_distinct_boxes_of_a_live_programme_once(world):
+    _, live = live_world(world)
+    for device in ("box-1", "box-2", "box-1", "box-1"):
+        live.watched(CHANNEL, at(10), device)
+    assert live.watched(CHANNEL, at(20), "box-3") is True
+    assert live.watched(CHANNEL, at(21), "box-3") is False
+    assert live.watched(CHANNEL, at(70), "box-4") is False  # alpha is not a live programme
+    assert live.attendance(CHANNEL, at(0)) == 3
+    assert live.attendance(CHANNEL, at(60)) == 0
