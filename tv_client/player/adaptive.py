@@ -285,9 +285,10 @@ class Relay:
         with self._lock:
             active = list(self._active)
         for connection in active:
-            if connection.sock is not None:
+            sock = getattr(connection, "live_sock", None)
+            if sock is not None:
                 with contextlib.suppress(OSError):
-                    connection.sock.shutdown(socket.SHUT_RDWR)
+                    sock.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
         with self._lock:
@@ -311,8 +312,7 @@ class Relay:
             reused = connection is not None
             if connection is None:
                 scheme, netloc = origin
-                secure = scheme == "https"
-                kind = http.client.HTTPSConnection if secure else http.client.HTTPConnection
+                kind = _SecureUpstream if scheme == "https" else _Upstream
                 connection = kind(netloc, timeout=self.timeout_s)
             self._active.add(connection)
         return connection, reused
@@ -364,6 +364,26 @@ class Relay:
                 line = local(line.strip())
             lines.append(line)
         return ("\n".join(lines) + "\n").encode()
+
+
+class _Upstream(http.client.HTTPConnection):
+    """Keeps its socket where `Relay.cancel` finds it: http.client hands the socket of a
+    response that closes the connection (HTTP/1.0, ``Connection: close``) to the response
+    and sets ``sock`` to None, which would leave that transfer uncancellable."""
+
+    live_sock: socket.socket | None = None
+
+    def connect(self) -> None:
+        super().connect()
+        self.live_sock = self.sock
+
+
+class _SecureUpstream(http.client.HTTPSConnection):
+    live_sock: socket.socket | None = None
+
+    def connect(self) -> None:
+        super().connect()
+        self.live_sock = self.sock  # the TLS socket: its shutdown reaches the TCP one
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -480,6 +500,10 @@ class _Forward:
         size, error = self._copy(response, int(length) if length else None)
         self._report(response.status, size, error)
         if error is not None:
+            # libVLC was promised Content-Length bytes it will not get: only closing its
+            # connection tells it so. Kept open, its downloader would wait for them forever
+            # (no timeout), and libVLC's stop waits for its downloader.
+            self.handler.close_connection = True
             return False
         with contextlib.suppress(OSError, http.client.HTTPException):
             response.read()  # nothing is left: this only marks the response finished

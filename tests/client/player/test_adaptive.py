@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import queue
 import socket
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -285,3 +286,28 @@ def test_libvlc_is_offered_each_variants_average_bandwidth(relay, line, offered)
     master = f"#EXTM3U\n{line}\nv0/index.m3u8\n"
     text = relay.rewrite(master.encode(), session, "http://tv.example/media/master.m3u8")
     assert text.decode().splitlines()[1] == offered
+
+
+@pytest.mark.media
+def test_a_transfer_cut_by_cancel_closes_libvlcs_connection(relay, media_server) -> None:
+    """libVLC was promised Content-Length bytes: unless its connection closes, its downloader
+    waits for the rest forever, and libVLC's stop waits for its downloader."""
+    media_server.rate_bps = 200_000  # a segment takes seconds: cancel lands mid-body
+    session, _ = relay.begin(media_server.url())
+    got: list[tuple[int, bytes, dict]] = []
+    fetch = threading.Thread(
+        target=lambda: got.append(
+            _get(relay.local_url(media_server.url("/v2/seg_001.ts"), session))
+        )
+    )
+    fetch.start()
+    deadline = time.monotonic() + 5
+    while not media_server.connections and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)  # some of the body has passed
+    relay.cancel()
+    fetch.join(timeout=5)
+    assert not fetch.is_alive(), "the client still waits for the promised bytes"
+    status, _, _ = got[0]
+    assert status == -1  # cut short, and told so by the connection closing
+    assert [f.error for f in _records(relay, 1)] == ["truncated"]
