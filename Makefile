@@ -33,5 +33,6 @@ bench:
 	@scripts/bootstrap.sh bench
 	@scripts/services.sh
 	$(VENV)/python bench/catalog_http.py
+	$(VENV)/python bench/epg_http.py
 	$(VENV)/python bench/tv_client.py
 	$(VENV)/python bench/player.py
