@@ -61,7 +61,11 @@ class Guide:
         self.anchors[channel_id] = data
 
 
-START = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=20)
+@pytest.fixture
+def start() -> datetime:
+    """The live class began 20 s ago: its 30 s recording still covers now (once it has run
+    out, the rest of the slot is slate that belongs to no programme, and is not counted)."""
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=20)
 
 
 def offline(url: str) -> str:
@@ -69,7 +73,7 @@ def offline(url: str) -> str:
 
 
 @pytest.fixture
-def client(tmp_path: Path):
+def client(tmp_path: Path, start: datetime):
     root = tmp_path / "media"
     masters = {1: write_lesson(root, "alpha", 30), 2: write_lesson(root, "slate", 3)}
     now = datetime.now(UTC).replace(microsecond=0)
@@ -78,7 +82,7 @@ def client(tmp_path: Path):
                             {"zh": "数学"}, lesson_id=1)],
         LATER: [Programme(LATER, now + timedelta(hours=1), now + timedelta(hours=2),
                           {"zh": "语文"}, lesson_id=1)],
-        CLASS: [Programme(CLASS, START, now + timedelta(hours=1), {"zh": "专递课堂"},
+        CLASS: [Programme(CLASS, start, now + timedelta(hours=1), {"zh": "专递课堂"},
                           lesson_id=1, live=True, source="http://encoder.test/index.m3u8")],
     }  # fmt: skip
     live = LiveChannels(Guide(schedule), masters.get, root, slate=masters[2], relay_fetch=offline)
@@ -130,18 +134,18 @@ def test_errors_come_in_the_one_error_body(client, path, status, code, message):
     assert message in body["message"]
 
 
-def test_attendance_counts_boxes_watching_a_live_class(client):
+def test_attendance_counts_boxes_watching_a_live_class(client, start):
     for device in ("box-1", "box-2", "box-1"):
         assert client.get(f"/live/{CLASS}/180p.m3u8?device={device}").status_code == 200
     client.get(f"/live/{CLASS}/master.m3u8")  # no device: counted by its address
     client.get(f"/live/{CLASS}/360p.m3u8")
     client.get(f"/live/{CHANNEL}/180p.m3u8?device=box-9")  # not a live class: not counted
     response = client.get(
-        f"/live/{CLASS}/attendance", query_string={"programme": START.isoformat()}
+        f"/live/{CLASS}/attendance", query_string={"programme": start.isoformat()}
     )
     assert response.status_code == 200
-    assert response.get_json() == {"channel": CLASS, "programme": START.isoformat(), "devices": 3}
-    zulu = START.isoformat().replace("+00:00", "Z")  # a "+" would have to be %2B in a URL
+    assert response.get_json() == {"channel": CLASS, "programme": start.isoformat(), "devices": 3}
+    zulu = start.isoformat().replace("+00:00", "Z")  # a "+" would have to be %2B in a URL
     other = client.get(f"/live/{CHANNEL}/attendance?programme={zulu}")
     assert other.get_json()["devices"] == 0
 
