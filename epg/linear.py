@@ -52,7 +52,8 @@ little later) and persists the new anchor. A new channel starts from ``Anchor(ti
 sequence and discontinuity 0.
 
 **Live classes.** A live programme's run is planned like any other, from its recorded lesson
-(or the slate when it has none), so the numbering is fixed in advance; `Run.live` gives the
+(or the slate when it has none), so the numbering is fixed in advance; the rest of its slot
+after a shorter recording is slate that still belongs to the class; `Run.live` gives the
 upstream HLS URL and `Plan.run_at` the run on air, which is what the backend's relay needs.
 Putting the upstream's own segments into the window is left to the relay (see `Run.live`).
 """
@@ -612,7 +613,23 @@ class _Builder:
             if looped and index == len(durations):
                 index = 0
         self.filling = False
+        if programme.live and not looped and self.slate is not None:
+            self._live_tail(programme, stop, len(durations), max(0, offset - len(durations)))
         self.after = programme.start
+
+    def _live_tail(self, programme: Programme, stop: int, recorded: int, position: int) -> None:
+        """The rest of a live class's slot after its recording: slate that still belongs to
+        the class (`Run.live` holds to its stop, so the relay and attendance do). Its run's
+        offset counts on from the recording's segments, so an anchor inside it resumes here."""
+        assert self.slate is not None
+        durations = self.used[self.slate].durations
+        index, started = position % len(durations), False
+        while 2 * self.time + durations[index] < 2 * stop:
+            if not started:
+                self._open(programme, recorded + position, slate=True)
+                started = True
+            self._add(self.slate, index, wrap=index == 0)
+            index = (index + 1) % len(durations)
 
     def fill(self, until: int) -> None:
         """Slate up to the segment boundary nearest ``until``."""

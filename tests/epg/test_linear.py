@@ -603,10 +603,12 @@ def test_live_classes_are_planned_on_their_recording_and_marked_for_the_relay():
                 live=True, source=upstream), programme(120, 150, 2)]  # fmt: skip
     plan = plan_of(schedule=schedule, until=None)
     assert plan.run_at(at(10)).live == upstream and not plan.run_at(at(10)).slate
-    after_lesson = plan.run_at(at(50))
-    assert after_lesson.slate and after_lesson.live is None  # filler after the recording
+    after_lesson = plan.run_at(at(50))  # the recording is 40 s: slate, still the class's
+    assert after_lesson.slate and after_lesson.live == upstream
+    assert after_lesson.programme.start == at(0) and after_lesson.stop == at(60)
     nothing_recorded = plan.run_at(at(70))
     assert nothing_recorded.slate and nothing_recorded.live == upstream
     assert plan.run_at(at(125)).live is None
-    rebuilt = plan_of(schedule=schedule, until=None, anchor=plan.anchor(at(80)))
-    assert segments_from(rebuilt, rebuilt.sequence) == segments_from(plan, rebuilt.sequence)
+    for seconds in (30, 55, 80):  # anchors in the recording, in its slate tail, the next class
+        rebuilt = plan_of(schedule=schedule, until=None, anchor=plan.anchor(at(seconds)))
+        assert segments_from(rebuilt, rebuilt.sequence) == segments_from(plan, rebuilt.sequence)

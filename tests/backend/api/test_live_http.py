@@ -62,10 +62,11 @@ class Guide:
 
 
 @pytest.fixture
-def start() -> datetime:
-    """The live class began 20 s ago: its 30 s recording still covers now (once it has run
-    out, the rest of the slot is slate that belongs to no programme, and is not counted)."""
-    return datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=20)
+def start(request) -> datetime:
+    """The live class began 20 s before the test (its 30 s recording still plays), or as many
+    seconds as the test asks (``indirect`` parametrization)."""
+    ago = getattr(request, "param", 20)
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=ago)
 
 
 def offline(url: str) -> str:
@@ -134,6 +135,7 @@ def test_errors_come_in_the_one_error_body(client, path, status, code, message):
     assert message in body["message"]
 
 
+@pytest.mark.parametrize("start", [20, 90], indirect=True)  # in the recording, and after it
 def test_attendance_counts_boxes_watching_a_live_class(client, start):
     for device in ("box-1", "box-2", "box-1"):
         assert client.get(f"/live/{CLASS}/180p.m3u8?device={device}").status_code == 200
