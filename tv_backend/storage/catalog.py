@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from tv_backend.storage.db import VersionedWrite
 from tv_backend.storage.models import CatalogState, Course, Grade, Lesson, Series, Stage, Subject
 
 
@@ -136,36 +137,10 @@ class CatalogRepository:
         return CatalogWrite(self._sessions())
 
 
-class CatalogWrite:
-    """One transaction: upserts plus the version bump, committed together or not at all."""
+class CatalogWrite(VersionedWrite):
+    """One transaction: upserts plus the catalog version bump, committed together or not at all."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.version: int | None = None
-
-    def __enter__(self) -> CatalogWrite:
-        self.session.begin()
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                self.version = self._bump()
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
-
-    def _bump(self) -> int:
-        self.session.execute(
-            update(CatalogState)
-            .where(CatalogState.id == 1)
-            .values(version=CatalogState.version + 1)
-        )
-        return self.session.execute(
-            select(CatalogState.version).where(CatalogState.id == 1)
-        ).scalar_one()
+    state = CatalogState
 
     def ids_by_code(self, model) -> dict[str, int]:
         return dict(self.session.execute(select(model.code, model.id)).all())

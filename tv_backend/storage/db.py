@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -81,3 +81,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+class VersionedWrite:
+    """One transaction whose commit also bumps a version row (``state``: a model whose row 1
+    holds ``version``): the writes and the new version land together or not at all. Caches
+    key on that version, so readers never see new data under an old label."""
+
+    state: type  # CatalogState, EpgState, ...
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.version: int | None = None
+
+    def __enter__(self):
+        self.session.begin()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.version = self._bump()
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def _bump(self) -> int:
+        state = self.state
+        self.session.execute(update(state).where(state.id == 1).values(version=state.version + 1))
+        return self.session.execute(select(state.version).where(state.id == 1)).scalar_one()

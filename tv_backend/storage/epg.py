@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from epg.model import Channel, Episode, Programme
+from tv_backend.storage.db import VersionedWrite
 from tv_backend.storage.models import (
     ChannelRow,
     ChannelSchedule,
@@ -181,32 +182,10 @@ def _insert(session: Session, model):
     return dialect.insert(model)
 
 
-class EpgWrite:
-    """One transaction: channel, programme and schedule writes plus the version bump."""
+class EpgWrite(VersionedWrite):
+    """One transaction: channel, programme and schedule writes plus the guide version bump."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.version: int | None = None
-
-    def __enter__(self) -> EpgWrite:
-        self.session.begin()
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                self.version = self._bump()
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
-
-    def _bump(self) -> int:
-        self.session.execute(
-            update(EpgState).where(EpgState.id == 1).values(version=EpgState.version + 1)
-        )
-        return self.session.execute(_VERSION).scalar_one()
+    state = EpgState
 
     def channel(self, channel_id: str) -> Channel | None:
         row = self.session.get(ChannelRow, channel_id, with_for_update=True)
