@@ -20,7 +20,8 @@ forever (programmes published later reach it through the version).
 
 **Anchors** (the numbering, RFC 8216 §6.2.2): the first build in a process starts from the
 stored anchor (``source.anchor``), or for a new channel from ``Anchor(start)`` of the latest
-programme that has started (else the next one), so every worker numbers the same segments the
+programme that started at least `FIRST_LEAD` ago (so the first viewer gets a full window; else
+the latest that has started, else the next), so every worker numbers the same segments the
 same way. A rebuild starts from the current plan's ``anchor(now)``, is checked with
 `ensure_continues` up to ``now + switch_margin`` (a schedule change must not rewrite what was
 already published; if it does, the old plan keeps airing and the rebuild is retried every
@@ -440,9 +441,14 @@ def _earliest(anchor: Anchor) -> datetime:
     return min(anchor.time, anchor.programme) if anchor.programme else anchor.time
 
 
+FIRST_LEAD = timedelta(minutes=1)  # a new channel starts this far back: a full first window
+
+
 def _first_anchor(channel_id: str, programmes: list[Programme], now: datetime) -> Anchor:
-    """A new channel: from the latest programme that has started, else the next one."""
-    started = [p for p in programmes if p.start <= now]
+    """A new channel: from the latest programme that started a minute or more ago (so the
+    first viewer already gets a full window), else the latest that has started, else the next."""
+    settled = [p for p in programmes if p.start <= now - FIRST_LEAD]
+    started = settled or [p for p in programmes if p.start <= now]
     if started:
         return Anchor(max(started, key=lambda p: p.start).start)
     if programmes:
