@@ -4,26 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from click.testing import CliRunner
-
-from tv_backend.cli import main
 from tv_backend.storage import db
-
-
-@pytest.fixture
-def run(settings):
-    env = {
-        "TV_DATA_DIR": str(settings.data_dir),
-        "TV_DATABASE_URL": settings.database_url,
-        "TV_REDIS_URL": settings.redis_url,
-        "TV_LOG_LEVEL": "warning",
-    }
-
-    def invoke(*args: str):
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def test_help_lists_the_commands(run):

@@ -4,29 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
 from epg.m3u import read_m3u
 from epg.xmltv import read_xmltv
-from tv_backend.cli import main
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "epg_small.xml"
-
-
-@pytest.fixture
-def run(settings):
-    env = {
-        "TV_DATA_DIR": str(settings.data_dir),
-        "TV_DATABASE_URL": settings.database_url,
-        "TV_REDIS_URL": settings.redis_url,
-        "TV_LOG_LEVEL": "warning",
-    }
-
-    def invoke(*args: str):
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def test_import_export_round_trip(run, tmp_path):
