@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.uix.widget import Widget
 
 from tv_client import theme
@@ -65,6 +66,7 @@ class HomeScreen(TvScreen):
         self._rows: dict[str, CardRow] = {}
         self._pool = CardPool(context.posters)
         self._layer = Widget()
+        self._prefetch = Clock.create_trigger(self._prepare_ahead)
         self.heading = tv_label(heading(context.profile), theme.TEXT_HERO, bold=True, shorten=True)
         self.notice = tv_label(halign="center", size=theme.TEXT_TITLE, color="text_dim")
         self.nav = ChipRow()
@@ -137,7 +139,10 @@ class HomeScreen(TvScreen):
                 return self.focus
         return self.state.rows[0].cards[0].key
 
-    def relayout(self) -> None:
+    def relayout(self, *, ahead: bool = False) -> None:
+        """Lay out what shows. The row beyond the screen's edge is kept if it exists and
+        otherwise prepared in a later frame (``ahead=True`` prepares it now), as rows do with
+        their cards, so a key press pays only for what it brings on screen."""
         place_label(self.heading, VIEW_X, theme.SAFE_Y, HEADING_W, HEADER_H - 16, theme.TEXT_HERO)
         self._place_nav()
         shown = self.state.status is not Status.READY
@@ -145,16 +150,24 @@ class HomeScreen(TvScreen):
         place_label(self.notice, VIEW_X, AREA_TOP, VIEW_W, AREA_H / 2, theme.TEXT_TITLE)
         rows = self.state.rows
         wanted = visible_range(-self.scroll, ROW_H, ROW_GAP, AREA_H, len(rows))
+        shown = visible_range(-self.scroll, ROW_H, ROW_GAP, AREA_H, len(rows), overscan=0)
         for index, row in enumerate(rows):
             widget = self._rows[row.key]
             if index in wanted:
                 if widget.parent is None:
+                    if not ahead and index not in shown:
+                        self._prefetch()
+                        continue
                     self._layer.add_widget(widget)
                 top = AREA_TOP + index * (ROW_H + ROW_GAP) - self.scroll
-                widget.layout(top, self.focus)
+                widget.layout(top, self.focus, ahead=ahead)
             elif widget.parent is not None:
                 widget.release_all()
                 self._layer.remove_widget(widget)
+
+    def _prepare_ahead(self, _dt: float = 0.0) -> None:
+        if self.parent is not None:  # still the screen on show
+            self.relayout(ahead=True)
 
     def _place_nav(self) -> None:
         lang = self.context.language
@@ -254,6 +267,7 @@ class HomeScreen(TvScreen):
             "rows": [row.title for row in self.state.rows],
             "materialised_rows": len(live),
             "materialised_cards": len(cards),
+            "row_cards": {w.row.key: sorted(w.cards()) for w in live},
             "posters": {c.card.key: c.poster_state for c in cards if c.card is not None},
             "focused_title": card.title if (card := self._focused_card()) else None,
             **self._focus_geometry(),

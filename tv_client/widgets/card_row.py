@@ -3,10 +3,15 @@
 The row remembers its focused index and its scroll offset, and scrolls so the focused card is
 revealed with half a card of margin (the next one peeks in). Cards leaving the visible range
 go back to a small pool and are rebound to other courses.
+
+A key press pays only for the cards it brings on screen: the card beyond each edge (the next
+scroll's) is prepared in the frame after, while the remote is idle, as Android's RecyclerView
+prefetches between frames, so a scroll seldom renders text in the frame the viewer waits for.
 """
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.graphics import PopMatrix, PushMatrix, Translate
 from kivy.uix.widget import Widget
 
@@ -43,6 +48,8 @@ class CardRow(Widget):
         self.top_y = 0.0
         self._pool = pool
         self._cards: dict[int, PosterCard] = {}
+        self._focused_key: str | None = None
+        self._prefetch = Clock.create_trigger(self._prepare_ahead)
         self._shift = _translated(self)
         self.title = tv_label(row.title, theme.TEXT_TITLE, bold=True, tight=True)
         self.add_widget(self.title)
@@ -84,18 +91,29 @@ class CardRow(Widget):
             return None
         return [card.x + self._slide.x, card.y + self._shift.y, *card.size]
 
-    def layout(self, top_y: float, focused_key: str | None) -> None:
-        """Place the row at logical ``top_y`` and materialise only its visible cards."""
+    def layout(self, top_y: float, focused_key: str | None, *, ahead: bool = False) -> None:
+        """Place the row at logical ``top_y`` and materialise only its visible cards.
+
+        The card beyond each edge is kept if it exists and otherwise prepared in a later frame
+        (``ahead=True`` prepares it now).
+        """
         self.top_y = top_y
+        self._focused_key = focused_key
         self._shift.y = -theme.px(top_y)
         self._slide.x = -theme.px(self.offset)
         place_line(self.title, VIEW_X, 0, ROW_TITLE_H - 8, theme.TEXT_TITLE)
-        wanted = visible_range(-self.offset, CARD_W, GAP, VIEW_W, len(self.row.cards))
+        count = len(self.row.cards)
+        wanted = visible_range(-self.offset, CARD_W, GAP, VIEW_W, count)
+        shown = visible_range(-self.offset, CARD_W, GAP, VIEW_W, count, overscan=0)
         for index in [i for i in self._cards if i not in wanted]:
             self._release(index)
         focused_widget = None
         for index in wanted:
-            card = self._cards.get(index) or self._acquire(index)
+            card = self._cards.get(index)
+            if card is None and not ahead and index not in shown:
+                self._prefetch()
+                continue
+            card = card or self._acquire(index)
             card.show(self.row.cards[index])
             focused = self.key_of(index) == focused_key
             card.place(Rect(VIEW_X + index * PITCH, ROW_TITLE_H, CARD_W, CARD_H), focused)
@@ -108,8 +126,13 @@ class CardRow(Widget):
             strip.add_widget(focused_widget)
 
     def release_all(self) -> None:
+        self._prefetch.cancel()
         for index in list(self._cards):
             self._release(index)
+
+    def _prepare_ahead(self, _dt: float = 0.0) -> None:
+        if self.parent is not None:  # still on screen
+            self.layout(self.top_y, self._focused_key, ahead=True)
 
     def focusables(self) -> list[Focusable]:
         """The materialised cards, for spatial focus."""

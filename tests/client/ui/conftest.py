@@ -148,6 +148,10 @@ class AppProcess:
             self.call({"cmd": "key", "code": KEYS[name]})
         return self.state()
 
+    def press_now(self, name: str) -> dict:
+        """Press ``name``; the state right after its handler, before the next frame."""
+        return self.call({"cmd": "key", "code": KEYS[name], "state": True})["state"]
+
     def wait_for(self, predicate: Callable[[dict], bool], limit: float = 30) -> dict:
         deadline = time.monotonic() + limit
         while True:

@@ -38,7 +38,8 @@ def execute(app: TvApp, command: dict) -> None:
             reply({"ok": True, "state": app.snapshot()})
         elif kind == "key":
             Window.dispatch("on_key_down", command["code"], 0, None, [])
-            reply({"ok": True})
+            # "state": what the key changed by itself, before any later frame or trigger ran
+            reply({"ok": True, "state": app.snapshot()} if command.get("state") else {"ok": True})
         elif kind == "screenshot":
             Clock.schedule_once(lambda _dt: _shoot(command["path"]), 0.2)
         elif kind == "quit":

@@ -56,6 +56,29 @@ def test_rows_and_cards_are_virtualised_and_focus_is_always_revealed(tv_app):
     assert state["focus"] == "latest-0/11"  # the first row remembered its card
 
 
+def test_the_next_card_and_row_are_prepared_after_the_frame_not_during_it(tv_app):
+    """A key press materialises only what comes on screen; the card beyond the edge and the
+    row below follow in a later frame, so the next press finds them ready."""
+    app = tv_app()
+    state = app.wait_for(ready)
+    first_row = state["focus"].rpartition("/")[0]
+    # 4.8 cards fit across (1728 px at a 360 px pitch): cards 0-4 show, card 5 is prepared.
+    state = app.wait_for(lambda s: s["row_cards"][first_row] == [0, 1, 2, 3, 4, 5])
+    below = [key for key in state["row_cards"] if key != first_row]
+    assert below, "the rows below the first are materialised too"
+    for _ in range(5):
+        state = app.press("RIGHT")
+    app.wait_for(lambda s: max(s["row_cards"][first_row]) == 7)
+    state = app.press_now("RIGHT")
+    assert state["focus"] == f"{first_row}/6"
+    assert max(state["row_cards"][first_row]) == 7, "card 8 is not prepared in the key's frame"
+    # Scrolled: card 6 is revealed with half a card of margin, so 7 peeks in and 8 is
+    # prepared; on the left, only one card beyond the edge is kept.
+    state = app.wait_for(lambda s: max(s["row_cards"][first_row]) == 8)
+    cards = state["row_cards"][first_row]
+    assert cards == list(range(cards[0], 9)) and len(cards) <= 8, cards
+
+
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (3840, 2160)])
 def test_layout_scales_with_the_window(tv_app, width, height):
     app = tv_app(KCFG_GRAPHICS_WIDTH=str(width), KCFG_GRAPHICS_HEIGHT=str(height))
