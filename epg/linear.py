@@ -33,6 +33,11 @@ RFC 8216 rules the plan and the window keep:
 * No ``#EXT-X-ENDLIST``: a channel never ends; ``now`` after the plan's end is an error that asks
   for the next publication.
 
+**Catch-up** (`render_vod`): what a plan aired from ``start`` to ``stop`` as an on-demand
+playlist (``#EXT-X-PLAYLIST-TYPE:VOD``, ``#EXT-X-ENDLIST``): every segment that overlaps the
+stretch, numbered from 0, with the same discontinuity tags and program date-times as the
+windows had. Only what has aired (``stop <= now``), so a VOD playlist never changes.
+
 **Placing items.** Whole segments only (a segment cannot be cut without re-encoding). A
 programme's lesson starts where the previous item ended, which is within half a segment of
 the programme's start; a segment is kept when its midpoint is before the programme's stop, so
@@ -93,6 +98,7 @@ __all__ = [
     "ensure_continues",
     "render",
     "render_master",
+    "render_vod",
 ]
 
 DEFAULT_WINDOW = 6  # target durations in a window: 6 segments of 2 s
@@ -352,6 +358,22 @@ class Plan:
         span = self.window * self.target_duration * MICROS
         first = max(bisect_right(bounds, bounds[last + 1] - span, 0, last + 1) - 1, 0)
         return first, last
+
+    def span(self, start: datetime, stop: datetime) -> tuple[int, int]:
+        """Indexes of the first and last segments that overlap [start, stop) (`render_vod`)."""
+        begin, end = _micros(start), _micros(stop)
+        bounds = self._bounds
+        if begin >= end:
+            raise EpgError(
+                f"channel {self.channel}: {utc(start).isoformat()} is not before "
+                f"{utc(stop).isoformat()}"
+            )
+        if begin < bounds[0] or end > bounds[-1]:
+            raise EpgError(
+                f"channel {self.channel}: {utc(start).isoformat()} to {utc(stop).isoformat()} "
+                f"is not all planned ({self.start.isoformat()} to {self.stop.isoformat()})"
+            )
+        return bisect_right(bounds, begin) - 1, bisect_left(bounds, end) - 1
 
     def run_at(self, now: datetime) -> Run:
         """The run on air at ``now`` (for the live relay: `Run.live`)."""
@@ -741,6 +763,43 @@ def render(plan: Plan, rendition: str, now: datetime) -> str:
             lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
         lines.append(f"#EXTINF:{format_duration(bounds[index + 1] - bounds[index])},")
         lines.append(plan._uri(index, rendition))
+    return "\n".join(lines) + "\n"
+
+
+def render_vod(plan: Plan, rendition: str, start: datetime, stop: datetime, now: datetime) -> str:
+    """The on-demand playlist of ``rendition`` from ``start`` to ``stop``: catch-up.
+
+    Lists every segment that overlaps [start, stop), numbered from 0 (``#EXT-X-MEDIA-SEQUENCE``
+    and ``#EXT-X-DISCONTINUITY-SEQUENCE`` 0), an ``#EXT-X-DISCONTINUITY`` and a
+    ``#EXT-X-PROGRAM-DATE-TIME`` wherever `render` has them (between items, at slate loops),
+    then ``#EXT-X-ENDLIST``. Raises `EpgError` unless ``start < stop <= now`` and the plan
+    covers the stretch: only what has aired, so the playlist is final.
+    """
+    plan._check(rendition)
+    first, last = plan.span(start, stop)
+    if stop > now:
+        raise EpgError(
+            f"channel {plan.channel}: catch-up to {utc(stop).isoformat()} has not aired yet "
+            f"(now is {utc(now).isoformat()})"
+        )
+    bounds, discontinuity = plan._bounds, plan._discontinuity
+    lines = [
+        "#EXTM3U",
+        "#EXT-X-VERSION:3",
+        f"#EXT-X-TARGETDURATION:{plan.target_duration}",
+        "#EXT-X-PLAYLIST-TYPE:VOD",
+        "#EXT-X-MEDIA-SEQUENCE:0",
+        "#EXT-X-DISCONTINUITY-SEQUENCE:0",
+    ]
+    for index in range(first, last + 1):
+        if index == first:
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
+        elif discontinuity[index] != discontinuity[index - 1]:
+            lines.append("#EXT-X-DISCONTINUITY")
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
+        lines.append(f"#EXTINF:{format_duration(bounds[index + 1] - bounds[index])},")
+        lines.append(plan._uri(index, rendition))
+    lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,7 @@ from tv_backend.services.catalog import CatalogService
 from tv_backend.services.catalog_feed import CatalogImport
 from tv_backend.services.epg import EpgService
 from tv_backend.services.live import LiveChannels
+from tv_backend.services.live_source import RedisDecisions
 from tv_backend.services.progress import ProgressService
 from tv_backend.services.response_cache import ResponseCache
 from tv_backend.settings import Settings
@@ -86,7 +87,20 @@ def build_services(settings: Settings, *, migrate: bool = False) -> Services:
             settings.resolved_media_dir,
             media_url=settings.media_url,
             schedule_version=lambda _channel: epg_repo.version(),  # guide-wide, cheap
+            relay_decisions=_relay_decisions(settings, namespace=f"edutv:{repo.epoch()}:live"),
         ),
+    )
+
+
+def _relay_decisions(settings: Settings, *, namespace: str) -> RedisDecisions | None:
+    """Relay decisions shared by every worker (Redis), or None: each process decides alone."""
+    if not settings.redis_url:
+        return None
+    return RedisDecisions.from_url(
+        settings.redis_url,
+        timeout=settings.redis_timeout,
+        retry_after=settings.redis_retry_after,
+        namespace=namespace,
     )
 
 

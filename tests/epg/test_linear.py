@@ -8,11 +8,13 @@ has its own body so a URI says which item it belongs to.
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
+from types import ModuleType
 
 import m3u8
 import pytest
@@ -26,6 +28,7 @@ from epg.linear import (
     ensure_continues,
     render,
     render_master,
+    render_vod,
 )
 from epg.model import EpgError, Programme
 
@@ -34,6 +37,18 @@ T0 = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
 CODECS = "avc1.4d401f,mp4a.40.2"
 LADDER = (("180p", "320x180"), ("240p", "426x240"), ("360p", "640x360"))
 SECOND = timedelta(seconds=1)
+
+
+def _load(path: Path) -> ModuleType:
+    """A shared test helper by path (tests/ is no package: --import-mode=importlib)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hls = _load(Path(__file__).resolve().parents[1] / "hls_rules.py")
 
 
 def at(seconds: float) -> datetime:
@@ -116,58 +131,8 @@ def plan_of(schedule=SCHEDULE, anchor: Anchor | None = None, **kwargs) -> Plan:
 
 def check_live(renders: list[tuple[datetime, str]], *, young_until: datetime = T0) -> None:
     """RFC 8216 rules over consecutive live playlists of one rendition, rendered at increasing
-    times: what a client polling every second could see."""
-    uris: dict[int, str] = {}
-    dates: dict[int, datetime] = {}
-    previous = None
-    target = None
-    for now, text in renders:
-        playlist = m3u8.loads(text)
-        segments = playlist.segments
-        first = playlist.media_sequence
-        where = f"at {now.isoformat()}"
-        assert not playlist.is_endlist and "#EXT-X-ENDLIST" not in text, where
-        assert segments, where
-        target = target or playlist.target_duration
-        assert playlist.target_duration == target, where
-        for segment in segments:  # RFC 8216 4.3.3.1: EXTINF rounded to nearest <= target
-            assert math.floor(segment.duration + 0.5) <= target, where
-        # the same number names the same URI and the same moment in every render
-        for offset, segment in enumerate(segments):
-            sequence = first + offset
-            assert uris.setdefault(sequence, segment.uri) == segment.uri, (where, sequence)
-            start = segment.current_program_date_time
-            assert abs((dates.setdefault(sequence, start) - start).total_seconds()) < 0.002
-        # a discontinuity tag exactly where a segment does not follow its predecessor's media
-        for before, segment in pairwise(segments):
-            assert segment.discontinuity == (NEXT.get(before.uri) != segment.uri), (where, segment)
-            if segment.discontinuity:
-                assert segment.program_date_time is not None, where
-        assert segments[0].program_date_time is not None, where
-        # explicit dates agree with the durations before them
-        for before, segment in pairwise(segments):
-            expected = before.current_program_date_time + timedelta(seconds=before.duration)
-            assert abs((segment.current_program_date_time - expected).total_seconds()) < 0.002
-        # live edge at now; window at least three target durations once the channel is older
-        edge = segments[-1].current_program_date_time
-        assert edge <= now < edge + timedelta(seconds=segments[-1].duration + 0.002), where
-        total = sum(s.duration for s in segments)
-        if now >= young_until + timedelta(seconds=3 * target):
-            assert total >= 3 * target - 0.001, where
-        if previous is not None:
-            old_first, old_segments = previous.media_sequence, previous.segments
-            assert first >= old_first, where
-            left = [s for n, s in enumerate(old_segments) if old_first + n < first]
-            assert first - old_first == len(left), where
-            assert first <= old_first + len(old_segments), f"{where}: windows do not overlap"
-            # the discontinuity sequence counts the tags that left (a tag on the new first
-            # segment is gone too: that segment's number is now the sequence's)
-            gone = sum(1 for n, s in enumerate(old_segments) if s.discontinuity and
-                       old_first + n <= first)  # fmt: skip
-            if first == old_first + len(old_segments):
-                gone += NEXT.get(old_segments[-1].uri) != segments[0].uri
-            assert playlist.discontinuity_sequence - previous.discontinuity_sequence == gone, where
-        previous = playlist
+    times: what a client polling every second could see (tests/hls_rules.py)."""
+    hls.check_live(renders, following=NEXT, young_until=young_until)
 
 
 def every_second(plan: Plan, rendition: str, start: datetime, stop: datetime):
@@ -223,6 +188,101 @@ def test_a_young_channel_shows_what_it_has_aired():
     plan = plan_of()
     assert len(m3u8.loads(render(plan, "180p", at(0))).segments) == 1
     assert len(m3u8.loads(render(plan, "180p", at(5.9))).segments) == 3
+
+
+# --- catch-up: on demand ------------------------------------------------------------------
+
+
+def aired(plan: Plan, rendition: str, start: datetime, stop: datetime) -> list[tuple]:
+    """(date, duration, URI) of every segment the live windows published that overlaps
+    [start, stop): what a catch-up of that stretch must list."""
+    seen: dict[datetime, tuple] = {}
+    for _now, text in every_second(plan, rendition, T0, UNTIL):
+        for s in m3u8.loads(text).segments:
+            begin = s.current_program_date_time
+            if begin < stop and begin + timedelta(seconds=s.duration) > start:
+                seen[begin] = (begin, s.duration, s.uri)
+    return sorted(seen.values())
+
+
+@pytest.mark.parametrize("rendition", ["180p", "360p"])
+@pytest.mark.parametrize(
+    ("start", "stop"),
+    [
+        (0, 299.36),  # the whole plan: lessons, slate loops, a gap, a slot with nothing
+        (35, 95),  # alpha's end, the slate after it, beta's start
+        (131, 181),  # gamma's uneven segments and its short last one, cut at its stop
+        (45.5, 46.5),  # inside one segment: that segment
+        (179, 179.5),  # the segment that straddles gamma's cut
+    ],
+)
+def test_a_stretch_on_demand_is_what_aired_and_obeys_rfc_8216(rendition, start, stop):
+    plan = plan_of()
+    text = render_vod(plan, rendition, at(start), at(stop), now=UNTIL)
+    playlist = hls.check_vod(text, following=NEXT)
+    listed = [(s.current_program_date_time, s.duration, s.uri) for s in playlist.segments]
+    assert listed == aired(plan, rendition, at(start), at(stop))
+    first, last = playlist.segments[0], playlist.segments[-1]
+    assert first.current_program_date_time <= at(start)  # covers [start, stop) whole
+    assert last.current_program_date_time + timedelta(seconds=last.duration) >= at(stop)
+    assert playlist.target_duration == plan.target_duration
+
+
+def test_an_on_demand_playlist_marks_every_item_change():
+    text = render_vod(plan_of(), "180p", at(35), at(95), now=UNTIL)
+    assert text.splitlines()[:7] == [
+        "#EXTM3U",
+        "#EXT-X-VERSION:3",
+        "#EXT-X-TARGETDURATION:2",
+        "#EXT-X-PLAYLIST-TYPE:VOD",
+        "#EXT-X-MEDIA-SEQUENCE:0",
+        "#EXT-X-DISCONTINUITY-SEQUENCE:0",
+        "#EXT-X-PROGRAM-DATE-TIME:2026-09-01T00:00:34.000Z",
+    ]
+    playlist = m3u8.loads(text)
+    tagged = [s for s in playlist.segments if s.discontinuity]
+    # alpha -> slate at 40 s, the slate's loops at 46, 52, ... 88 s, slate -> beta at 90 s
+    expected = [40, *range(46, 90, 6), 90]
+    assert [(s.current_program_date_time - T0).total_seconds() for s in tagged] == expected
+    assert all(s.program_date_time == s.current_program_date_time for s in tagged)
+    assert text.endswith("#EXT-X-ENDLIST\n") and text.count("#EXT-X-ENDLIST") == 1
+
+
+def test_an_on_demand_target_duration_covers_its_longest_segment():
+    plan = build_plan(CHANNEL, [programme(0, 60, 5)], {5: lesson("long", [2.0, 3.5, 2.5])},
+                      anchor=Anchor(T0), slate=SLATE, until=at(60))  # fmt: skip
+    text = render_vod(plan, "180p", at(0), at(60), now=at(60))
+    playlist = hls.check_vod(text, following=successors_of(plan))
+    assert playlist.target_duration == 4
+    assert max(s.duration for s in playlist.segments) == 3.5
+
+
+def successors_of(plan: Plan) -> dict[str, str]:
+    following: dict[str, str] = {}
+    for medium in plan._media:
+        for uris in medium.uris.values():
+            following.update(pairwise(uris))
+    return following
+
+
+@pytest.mark.parametrize(
+    ("start", "stop", "now", "message"),
+    [
+        (10, 20, 19.999, r"catch-up to .*00:00:20.* has not aired yet"),
+        (20, 20, 300, r"00:00:20\+00:00 is not before .*00:00:20"),
+        (30, 20, 300, "is not before"),
+        (-5, 20, 300, r"is not all planned \(2026-09-01T00:00:00\+00:00 to .*00:04:59.36"),
+        (290, 300, 400, "is not all planned"),
+    ],
+)
+def test_an_on_demand_stretch_must_be_planned_past_and_in_order(start, stop, now, message):
+    with pytest.raises(EpgError, match=message):
+        render_vod(plan_of(), "180p", at(start), at(stop), now=at(now))
+
+
+def test_an_on_demand_stretch_of_an_unknown_rendition_is_refused():
+    with pytest.raises(EpgError, match="no rendition '720p'"):
+        render_vod(plan_of(), "720p", at(0), at(10), now=at(10))
 
 
 # --- placing items -------------------------------------------------------------------------

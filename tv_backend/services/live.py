@@ -43,8 +43,27 @@ that decision is kept, so the channel relays the class, falls back to the record
 upstream fails, goes stale or ends, and returns when it is back, every switch marked with a
 discontinuity (see that module for the rules). Rendered windows are cached as before: once a
 window's slots are decided its playlist never changes. ``relay_fetch=None`` turns the relay
-off (live classes play their recording). `LiveChannels.watched` counts the boxes that watch a
+off (live classes play their recording). ``relay_decisions`` (a `DecisionStore`: Redis when
+``TV_REDIS_URL`` is set) shares every relay decision among the workers, so a sequence number
+names one URI whichever worker answers. `LiveChannels.watched` counts the boxes that watch a
 live programme (`Attendance`); `LiveChannels.attendance` reads the count.
+
+**Catch-up** (`LiveChannels.catchup_master`, `LiveChannels.catchup`): what the channel aired
+from ``start`` to ``end``, as the M3U's ``catchup-source`` asks for it (Kodi's ``{utc}`` and
+``{utcend}``), as on-demand HLS (`epg.linear.render_vod`). The stretch must start before now,
+within the channel's ``catchup_days`` (plus ``catchup_slack``, for a player's buffer before
+the oldest programme), last at most ``catchup_longest`` and end after it starts (else 400
+``invalid_query`` or 404 ``not_found``); an ``end`` after now is clamped to now (the playlist
+then grows until ``end``, so it is cached for half a target duration only). It is planned on
+its own, from the start of the first programme overlapping it (`Anchor` at that programme,
+numbers from 0), with the same media and slate as live, and clipped to the programmes it
+overlaps: a pure function of the schedule, so every worker answers the same URL with the same
+playlist, and the schedule version is part of the cache key. It is the schedule replayed:
+each item within half a segment of its slot, as it aired, though not necessarily on the very
+segment boundaries the live windows had. Live classes play their recording (or the slate),
+never the relay. Past stretches never change: they are cached in process and sent with an
+``ETag`` and a ``max-age`` of up to a day (never past the moment the stretch leaves the
+catch-up window).
 
 **Media** is read through `epg.linear.Media.load` from files under ``media_dir``: URIs are the
 public ``media_url`` prefix (``/media`` or a CDN origin) plus the lesson's ``hls`` path, so
@@ -55,14 +74,16 @@ only by a new pipeline version: restart the workers after a media rebuild).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from epg.linear import (
     DEFAULT_WINDOW,
@@ -74,10 +95,11 @@ from epg.linear import (
     ensure_continues,
     render,
     render_master,
+    render_vod,
 )
 from epg.model import Channel, EpgError, Programme, utc
-from tv_backend.services.errors import NotFound, ServiceError
-from tv_backend.services.live_source import Attendance, Fetch, Relay, http_fetch
+from tv_backend.services.errors import InvalidQuery, NotFound, ServiceError
+from tv_backend.services.live_source import Attendance, DecisionStore, Fetch, Relay, http_fetch
 
 log = logging.getLogger(__name__)
 
@@ -110,14 +132,62 @@ class LiveSource(Protocol):
 
 @dataclass(frozen=True)
 class Rendered:
-    """A playlist ready to send: its body (UTF-8) and its ``Cache-Control`` max-age."""
+    """A playlist ready to send: its body (UTF-8), its ``Cache-Control`` max-age and its
+    strong ``ETag`` (computed from the body when not given)."""
 
     body: bytes
     max_age: int
+    etag: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.etag:
+            digest = hashlib.blake2b(self.body, digest_size=12).hexdigest()
+            object.__setattr__(self, "etag", f'"{digest}"')
 
     @property
     def text(self) -> str:
         return self.body.decode()
+
+
+@dataclass(frozen=True)
+class _Stretch:
+    """A catch-up request, checked: its plan and the part of it to list."""
+
+    key: Hashable  # (channel, start, end, schedule version): what the plan depends on
+    plan: Plan
+    start: datetime
+    stop: datetime  # clipped to the plan, clamped to now
+    growing: bool  # clamped to now: the playlist grows until the stretch's end
+    max_age: int  # for a stretch that is all past
+
+
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
+
+
+class _Recent(Generic[_K, _V]):
+    """A small thread-safe LRU, bounded by entries and by the weight of what it holds."""
+
+    def __init__(self, entries: int, weight: int = 0, of: Callable[[_V], int] = lambda _v: 0):
+        self._items: OrderedDict[_K, _V] = OrderedDict()
+        self._entries, self._limit, self._of, self._weight = entries, weight, of, 0
+        self._lock = threading.Lock()
+
+    def get(self, key: _K) -> _V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: _K, value: _V) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._weight += self._of(value) - (self._of(old) if old is not None else 0)
+            self._items[key] = value
+            while len(self._items) > self._entries or (self._limit and self._weight > self._limit):
+                _, dropped = self._items.popitem(last=False)
+                self._weight -= self._of(dropped)
 
 
 @dataclass
@@ -156,7 +226,11 @@ class LiveChannels:
         clock: Callable[[], float] = time.monotonic,
         relay_fetch: Fetch | str | None = "http",
         relay_options: dict[str, Any] | None = None,
+        relay_decisions: DecisionStore | None = None,
         attendance: Attendance | None = None,
+        catchup_longest: timedelta = timedelta(hours=6),
+        catchup_slack: timedelta = timedelta(minutes=15),
+        catchup_max_age: int = 86400,
     ) -> None:
         """``lesson_master(lesson_id)``: the lesson's master playlist path relative to the media
         root (the catalog's ``hls``, ``lessons/<key>/master.m3u8``), None if it has none.
@@ -164,8 +238,11 @@ class LiveChannels:
         is published (None: plans are rebuilt only when they run out).
         ``relay_fetch(url)``: an upstream playlist's text (``"http"``: over HTTP with a short
         timeout; None: no relay); ``relay_options``: `Relay`'s ``lead``, ``ttl``,
-        ``stale_after``, ``max_failures``. ``attendance``: where watching boxes are counted
-        (default: in process)."""
+        ``stale_after``, ``max_failures``, ``keep``; ``relay_decisions``: where the relays of
+        every worker share their decisions (None: each process decides alone).
+        ``attendance``: where watching boxes are counted (default: in process).
+        ``catchup_longest``, ``catchup_slack``, ``catchup_max_age``: catch-up's longest
+        stretch, its grace before the window, and the longest max-age of a past stretch."""
         self._source = source
         self._lesson_master = lesson_master
         self._root = Path(media_dir).resolve()
@@ -177,7 +254,7 @@ class LiveChannels:
         self._lookback = lookback
         self._margin = switch_margin
         self._recheck = recheck
-        self._window = window
+        self._window_size = window
         self._master_max_age = master_max_age
         self._clock = clock
         self._channels: dict[str, _Channel] = {}
@@ -187,7 +264,15 @@ class LiveChannels:
         self._relay_fetch = http_fetch() if relay_fetch == "http" else relay_fetch
         self._relay_options = relay_options or {}
         self._relays: dict[str, Relay] = {}
+        self.relay_decisions = relay_decisions
         self.attendance_store = attendance or Attendance()
+        self._catchup_longest = catchup_longest
+        self._catchup_slack = catchup_slack
+        self._catchup_max_age = catchup_max_age
+        self._catchup_plans: _Recent[Hashable, tuple[Channel, Plan]] = _Recent(32)
+        self._catchup_renders: _Recent[tuple[Hashable, str], Rendered] = _Recent(
+            256, 32 << 20, lambda r: len(r.body)
+        )
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -262,9 +347,137 @@ class LiveChannels:
         with self._locks_lock:
             relay = self._relays.get(channel_id)
             if relay is None:
-                relay = Relay(channel_id, self._relay_fetch, self._clock, **self._relay_options)
+                relay = Relay(channel_id, self._relay_fetch, self._clock,
+                              decisions=self.relay_decisions, **self._relay_options)  # fmt: skip
                 self._relays[channel_id] = relay
         return relay
+
+    # --- catch-up ---------------------------------------------------------------------------
+
+    def catchup_master(
+        self, channel_id: str, start: datetime, end: datetime, now: datetime
+    ) -> Rendered:
+        """The master playlist of the stretch; rendition URIs carry the same ``start`` and
+        ``end`` (relative: ``<rendition>.m3u8?start=..&end=..``)."""
+        stretch = self._stretch(channel_id, start, end, now)
+        key = (stretch.key, "")
+        found = self._catchup_renders.get(key)
+        if found is None:
+            query = f"?start={_unix(start)}&end={_unix(end)}"
+            text = render_master(stretch.plan, uri="{rendition}.m3u8" + query)
+            found = Rendered(text.encode(), stretch.max_age)
+            self._catchup_renders.put(key, found)
+        return replace(found, max_age=stretch.max_age)
+
+    def catchup(
+        self, channel_id: str, rendition: str, start: datetime, end: datetime, now: datetime
+    ) -> Rendered:
+        """The on-demand media playlist of ``rendition`` over the stretch (module docstring)."""
+        stretch = self._stretch(channel_id, start, end, now)
+        plan = stretch.plan
+        if rendition not in plan.renditions:
+            raise NotFound(
+                f"Channel {channel_id} has no rendition {rendition!r}.",
+                {"rendition": list(plan.renditions)},
+            )
+        key = (stretch.key, rendition)
+        found = None if stretch.growing else self._catchup_renders.get(key)
+        if found is None:
+            text = render_vod(plan, rendition, stretch.start, stretch.stop, utc(now))
+            found = Rendered(text.encode(), stretch.max_age)
+            if stretch.growing:
+                return replace(found, max_age=max(1, plan.target_duration // 2))
+            self._catchup_renders.put(key, found)
+        return replace(found, max_age=stretch.max_age)
+
+    def _stretch(self, channel_id: str, start: datetime, end: datetime, now: datetime) -> _Stretch:
+        """The checked stretch and its plan (built once per schedule version)."""
+        start, end, now = utc(start), utc(end), utc(now)
+        self._check_stretch(start, end, now)
+        key = (channel_id, start, end, self._version(channel_id))
+        found = self._catchup_plans.get(key)
+        if found is None:
+            channel = self._source.channel(channel_id)
+            if channel is None:
+                raise NotFound(f"There is no channel {channel_id}.")
+            self._catchup_window(channel, start, now)
+            found = (channel, self._catchup_plan(channel_id, start, end))
+            self._catchup_plans.put(key, found)
+        channel, plan = found
+        earliest = self._catchup_window(channel, start, now)
+        begin, stop = max(start, plan.start), min(end, now, plan.stop)
+        if begin >= stop:
+            raise NotFound(
+                f"Channel {channel_id} aired nothing from {start.isoformat()} to "
+                f"{end.isoformat()} (its schedule there runs from {plan.start.isoformat()} to "
+                f"{plan.stop.isoformat()}).",
+                {"start": start.isoformat(), "end": end.isoformat()},
+            )
+        left = (start - earliest) // timedelta(seconds=1)  # until it leaves the window
+        max_age = max(1, min(self._catchup_max_age, left))
+        return _Stretch(key, plan, begin, stop, stop == now, max_age)
+
+    def _check_stretch(self, start: datetime, end: datetime, now: datetime) -> None:
+        where = {"start": start.isoformat(), "end": end.isoformat()}
+        if start >= end:
+            raise InvalidQuery("A catch-up stretch must start before its end.", where)
+        if start >= now:
+            raise InvalidQuery(
+                f"Catch-up plays what has aired: start {start.isoformat()} is not before now "
+                f"({now.isoformat()}); the live stream is the channel's master.m3u8.",
+                where,
+            )
+        if end - start > self._catchup_longest:
+            hours = self._catchup_longest / timedelta(hours=1)
+            raise InvalidQuery(f"A catch-up stretch lasts at most {hours:g} hours.", where)
+
+    def _catchup_window(self, channel: Channel, start: datetime, now: datetime) -> datetime:
+        """The earliest start the channel's catch-up keeps (NotFound if ``start`` is earlier)."""
+        days = channel.catchup_days
+        earliest = now - timedelta(days=days) - self._catchup_slack
+        if days <= 0:
+            raise NotFound(f"Channel {channel.id} keeps no catch-up.", {"catchup_days": 0})
+        if start < earliest:
+            raise NotFound(
+                f"Channel {channel.id} keeps {days} days of catch-up: {start.isoformat()} is "
+                f"before {earliest.isoformat()}.",
+                {"start": start.isoformat(), "earliest": earliest.isoformat()},
+            )
+        return earliest
+
+    def _catchup_plan(self, channel_id: str, start: datetime, end: datetime) -> Plan:
+        """The stretch planned from the start of the first programme overlapping it."""
+        programmes = self._source.programmes(channel_id, start, end)
+        if not programmes:
+            raise NotFound(
+                f"Channel {channel_id} had nothing scheduled from {start.isoformat()} to "
+                f"{end.isoformat()}.",
+                {"start": start.isoformat(), "end": end.isoformat()},
+            )
+        programmes, media, paths = self._media_of(channel_id, programmes)
+        stored = self._source.anchor(channel_id) or {}
+        slate_path = (
+            self._slate
+            or stored.get("slate")
+            or next((paths[p.lesson_id] for p in programmes if p.lesson_id in paths), None)
+        )
+        slate = self._load(slate_path) if slate_path else None
+        head = min(programmes, key=lambda p: p.start)
+        try:
+            return build_plan(
+                channel_id,
+                programmes,
+                media,
+                anchor=Anchor(head.start, programme=head.start, offset=0),
+                slate=slate,
+                until=max(p.stop for p in programmes),
+                window=self._window_size,
+            )
+        except EpgError as error:
+            raise NotOnAir(
+                f"Channel {channel_id}'s catch-up from {start.isoformat()} cannot be played: "
+                f"{error}"
+            ) from error
 
     # --- plans ------------------------------------------------------------------------------
 
@@ -377,7 +590,7 @@ class LiveChannels:
             anchor=anchor,
             slate=slate,
             until=max(p.stop for p in programmes),  # a short last lesson: slate to its stop
-            window=self._window,
+            window=self._window_size,
         )
         if previous is not None:
             ensure_continues(previous, plan, now + self._margin)
@@ -435,6 +648,10 @@ class LiveChannels:
         if not path.is_relative_to(self._root):
             raise EpgError(f"{uri} is outside the media directory")
         return path.read_text(encoding="utf-8")
+
+
+def _unix(moment: datetime) -> int:
+    return int(moment.timestamp())
 
 
 def _earliest(anchor: Anchor) -> datetime:

@@ -43,11 +43,30 @@ channel rendition relays the upstream rendition of the same name (``180p/index.m
 the tallest upstream one not taller than it, else the shortest. Upstream renditions must be
 segment-aligned (same media sequence numbers), as ffmpeg's ``-var_stream_map`` makes them.
 
-**Limits.** Decisions are kept in process: several worker processes each decide for
-themselves, so they must agree on the upstream's state or a number may name two URIs across
-workers; run live channels on one worker (or behind a sticky balancer) until decisions are
-shared (Redis ``SET NX`` per sequence number: the `Relay` is the place). The ``extra`` count is
-lost on a restart, which moves the discontinuity sequence back by the tags the relay added.
+**Shared decisions** (`DecisionStore`). Every gunicorn worker (and host) has its own `Relay`,
+and each could see the upstream differently (one fetch failed, another did not), so each
+decision goes through a store where the first writer wins: ``RedisDecisions`` (``SET NX GET``
+per channel, programme and sequence number, kept for the window's length plus ``keep`` seconds),
+shared by every worker; without ``TV_REDIS_URL`` there is none and decisions are the process's
+own (one worker, as the SQLite default runs). A relay first reads the window's slots others
+decided (one ``MGET``) and adopts them, and decides the rest in order, each offered to the store
+and replaced by the winner if another worker was first; so a sequence number names one URI on
+every worker. An adopted decision keeps this process's own playlists valid: where the slot
+before it was decided here differently (only after a Redis outage), it gets a discontinuity tag
+and its ``extra`` counts on from this process's; where nothing was decided here before it, its
+``extra`` is taken as is (a worker joining in the middle of a class counts as the others).
+
+Redis failing never fails a playlist: a breaker (`tv_backend.storage.cache.Breaker`) stops
+asking for ``retry_after`` seconds and the relay decides locally meanwhile (workers may then
+disagree until Redis is back, as without Redis).
+
+    DecisionStore (interface: first writer wins)
+    ├── MemoryDecisions   in process (relays of one process; tests)
+    └── RedisDecisions    shared by every worker and host
+
+**Limits.** The ``extra`` count lives with the decisions: a worker that first serves a channel
+after a class's slots have left every window (or restarts) counts the discontinuity sequence
+from the plan alone, so it may differ from a worker that relayed the class.
 
 **Attendance** (`Attendance`): the distinct boxes that fetched a live programme's playlists
 while it was on air, by the ``device`` query parameter the TV client sends, else a hash of the
@@ -60,28 +79,35 @@ lost on restart).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 import time
 import urllib.request
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+import redis
+
 from epg.hls import parse_master, parse_media
 from epg.linear import Plan, Run, format_date, format_duration
 from epg.model import EpgError
+from tv_backend.storage.cache import Breaker
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "Attendance",
     "Decision",
+    "DecisionStore",
     "MemoryAttendanceStore",
+    "MemoryDecisions",
     "RedisAttendanceStore",
+    "RedisDecisions",
     "Relay",
     "Upstream",
     "http_fetch",
@@ -258,6 +284,123 @@ class Decision:
     tag: bool  # an #EXT-X-DISCONTINUITY precedes it
     extra: int  # tags the relay added up to and including this slot
 
+    def dumps(self) -> str:
+        """The decision as a `DecisionStore` keeps it (the sequence number is in the key)."""
+        uris = dict(self.uris) if self.uris is not None else None
+        return json.dumps([self.upstream, uris, self.tag, self.extra], separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, sequence: int, raw: str) -> Decision | None:
+        """A stored decision, or None if it cannot be read (then it is decided here)."""
+        try:
+            upstream, uris, tag, extra = json.loads(raw)
+            if not (upstream is None or isinstance(upstream, int)) or not isinstance(extra, int):
+                raise ValueError(raw)
+            if (uris is None) != (upstream is None) or not isinstance(uris or {}, dict):
+                raise ValueError(raw)
+            return cls(sequence, upstream, uris, bool(tag), extra)
+        except (TypeError, ValueError) as error:
+            log.warning("relay decision %d unreadable (%s): decided here", sequence, error)
+            return None
+
+
+class DecisionStore(Protocol):
+    """Where the relays of every worker share their decisions: the first value stored under a
+    key is the one every reader gets (until it expires)."""
+
+    def first(self, key: str, value: str, ttl: int) -> str | None:
+        """Store ``value`` under ``key`` for ``ttl`` seconds unless the key holds one; return
+        what the key holds now (``value`` when it was stored). None: the store is unreachable."""
+        ...
+
+    def read(self, keys: Sequence[str]) -> list[str | None] | None:
+        """The values under ``keys`` (None where there is none); None: unreachable."""
+        ...
+
+
+class MemoryDecisions:
+    """A `DecisionStore` in process: relays of one process share it (tests, one worker)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._values: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def first(self, key: str, value: str, ttl: int) -> str | None:
+        with self._lock:
+            now = self._clock()
+            found = self._values.get(key)
+            if found is None or found[1] <= now:
+                self._values = {k: v for k, v in self._values.items() if v[1] > now}
+                self._values[key] = found = (value, now + ttl)
+            return found[0]
+
+    def read(self, keys: Sequence[str]) -> list[str | None] | None:
+        with self._lock:
+            now = self._clock()
+            found = [self._values.get(key) for key in keys]
+            return [v[0] if v is not None and v[1] > now else None for v in found]
+
+
+_DOWN = object()
+
+
+class RedisDecisions:
+    """A `DecisionStore` in Redis, shared by every worker and host: ``SET NX GET`` (Redis 7),
+    keys under the ``{namespace}`` hash tag (Cluster-safe). Failures never raise: a breaker
+    stops asking for ``retry_after`` seconds and callers decide locally meanwhile."""
+
+    def __init__(
+        self, client: redis.Redis, *, namespace: str = "edutv", breaker: Breaker | None = None
+    ) -> None:
+        self._r = client
+        self._prefix = f"{{{namespace}}}:relay:"
+        self._breaker = breaker or Breaker(5.0)
+
+    @classmethod
+    def from_url(
+        cls, url: str, *, timeout: float, retry_after: float, namespace: str
+    ) -> RedisDecisions:
+        """A client with short timeouts and no retries: a slow Redis must not hold playlists."""
+        client = redis.Redis.from_url(
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry_on_timeout=False,
+            retry=None,
+            health_check_interval=0,
+        )
+        return cls(client, namespace=namespace, breaker=Breaker(retry_after))
+
+    def first(self, key: str, value: str, ttl: int) -> str | None:
+        name = self._prefix + key
+        found = self._call(lambda: self._r.set(name, value, nx=True, get=True, ex=ttl))
+        if found is _DOWN:
+            return None
+        return value if found is None else found.decode()
+
+    def read(self, keys: Sequence[str]) -> list[str | None] | None:
+        if not keys:
+            return []
+        found = self._call(lambda: self._r.mget([self._prefix + k for k in keys]))
+        if found is _DOWN:
+            return None
+        return [None if v is None else v.decode() for v in found]
+
+    def _call(self, fn: Callable[[], object]) -> object:
+        if not self._breaker.allow():
+            return _DOWN
+        try:
+            result = fn()
+        except redis.RedisError as error:
+            if not self._breaker.tripped:
+                log.warning("redis unavailable, relay decisions are local: %s", error)
+            self._breaker.failure()
+            return _DOWN
+        if self._breaker.success():
+            log.warning("redis is back: relay decisions are shared again")
+        return result
+
 
 class Relay:
     """One channel's relay decisions and the upstreams of its live classes (module docstring)."""
@@ -272,7 +415,11 @@ class Relay:
         ttl: float = 1.0,
         stale_after: float = 3.0,
         max_failures: int = 2,
+        decisions: DecisionStore | None = None,
+        keep: int = 60,
     ) -> None:
+        """``decisions``: where every worker's relay shares decisions (None: this process
+        decides alone); a shared decision is kept the window's length plus ``keep`` seconds."""
         self.channel = channel
         self._fetch = fetch
         self._clock = clock
@@ -283,6 +430,8 @@ class Relay:
         self._decisions: dict[int, Decision] = {}
         self._order: list[int] = []  # decided sequence numbers, increasing
         self._lock = threading.Lock()
+        self._shared = decisions
+        self._keep = keep
 
     def upstream(self, url: str) -> Upstream:
         found = self._upstreams.get(url)
@@ -334,7 +483,8 @@ class Relay:
         return "\n".join(lines) + "\n"
 
     def decide(self, plan: Plan, first: int, last: int) -> None:
-        """Decide every undecided live slot from ``first`` to ``last`` (in order), once."""
+        """Decide every undecided live slot from ``first`` to ``last`` (in order), once: taken
+        from the shared store where another worker was first, else decided here and offered."""
         with self._lock:
             start = max(first, self._order[-1] + 1 if self._order else first)
             runs = [r for r in plan.runs if r.live and r.sequence <= last
@@ -342,17 +492,63 @@ class Relay:
             if not runs:
                 return
             heights = {v.name: _height(v.resolution) for v in plan.variants}
+            ttl = plan.window * plan.target_duration + self._keep
             for run in runs:
+                slots = range(max(start, run.sequence), min(last, _end(run)) + 1)
+                known = self._read(run, slots)
                 upstream = self.upstream(run.live or "")
-                upstream.poll()
-                for sequence in range(max(start, run.sequence), min(last, _end(run)) + 1):
-                    self._decide(plan, run, upstream, sequence, last, heights)
+                polled = False
+                for sequence in slots:
+                    decision = known.get(sequence)
+                    if decision is None:
+                        if not polled:
+                            upstream.poll()
+                            polled = True
+                        ours = self._propose(plan, run, upstream, sequence, last, heights)
+                        decision = self._offer(run, ours, ttl)
+                        if decision is ours:
+                            self._keep_decision(run, upstream, ours)
+                            continue
+                    self._keep_decision(run, upstream, self._adopt(plan, decision))
             self._prune(first)
 
-    def _decide(
+    def _key(self, run: Run, sequence: int) -> str:
+        assert run.programme is not None
+        return f"{self.channel}:{int(run.programme.start.timestamp())}:{sequence}"
+
+    def _read(self, run: Run, slots: range) -> dict[int, Decision]:
+        """The slots another worker already decided (none without a shared store)."""
+        if self._shared is None or not slots:
+            return {}
+        found = self._shared.read([self._key(run, n) for n in slots]) or []
+        decided = (Decision.loads(n, raw) for n, raw in zip(slots, found, strict=False) if raw)
+        return {d.sequence: d for d in decided if d is not None}
+
+    def _offer(self, run: Run, ours: Decision, ttl: int) -> Decision:
+        """Ours if it is the first stored (or there is no store to ask), else the winner."""
+        if self._shared is None:
+            return ours
+        raw = self._shared.first(self._key(run, ours.sequence), ours.dumps(), ttl)
+        theirs = Decision.loads(ours.sequence, raw) if raw is not None else None
+        return ours if theirs is None or theirs == ours else theirs
+
+    def _adopt(self, plan: Plan, theirs: Decision) -> Decision:
+        """Another worker's decision, made to follow this process's own playlists: with a
+        tag where it does not continue the slot before as decided here (only after an outage),
+        and this process's count of tags. Taken as is when nothing was decided here before."""
+        previous = self._decisions.get(theirs.sequence - 1)
+        if previous is None:
+            return theirs
+        tag = theirs.tag or not _follows(previous, theirs)
+        extra = previous.extra + int(tag) - int(_planned_tag(plan, theirs.sequence))
+        if (tag, extra) == (theirs.tag, theirs.extra):
+            return theirs
+        return Decision(theirs.sequence, theirs.upstream, theirs.uris, tag, extra)
+
+    def _propose(
         self, plan: Plan, run: Run, upstream: Upstream, sequence: int, now_slot: int,
         heights: Mapping[str, int],
-    ) -> None:  # fmt: skip
+    ) -> Decision:  # fmt: skip
         previous = self._decisions.get(sequence - 1) if sequence > run.sequence else None
         relayed_before = previous is not None and previous.upstream is not None
         chosen: int | None = None
@@ -371,10 +567,7 @@ class Relay:
             chosen = edge - self._lead - behind
         if chosen is not None and not upstream.has(chosen):
             chosen = None
-        planned_tag = sequence > plan.sequence and (
-            plan.segment(sequence - 1, plan.renditions[0]).discontinuity
-            != plan.segment(sequence, plan.renditions[0]).discontinuity
-        )
+        planned_tag = _planned_tag(plan, sequence)
         relayed = chosen is not None
         tag = planned_tag or relayed != relayed_before
         if relayed and relayed_before:
@@ -382,10 +575,15 @@ class Relay:
         added = int(tag) - int(planned_tag)
         extra = self.extra(sequence - 1) + added
         uris = upstream.uris(chosen, heights) if chosen is not None else None
-        if relayed != relayed_before and sequence > run.sequence:
+        return Decision(sequence, chosen, uris, tag, extra)
+
+    def _keep_decision(self, run: Run, upstream: Upstream, decision: Decision) -> None:
+        sequence = decision.sequence
+        previous = self._decisions.get(sequence - 1) if sequence > run.sequence else None
+        relayed = decision.upstream is not None
+        if previous is not None and relayed != (previous.upstream is not None):
             what = f"relays {upstream.url}" if relayed else "falls back to the recording"
             log.info("channel %s: slot %d %s", self.channel, sequence, what)
-        decision = Decision(sequence, chosen, uris, tag, extra)
         self._decisions[sequence] = decision
         self._order.append(sequence)
 
@@ -395,6 +593,21 @@ class Relay:
         for sequence in self._order[:keep]:
             del self._decisions[sequence]
         del self._order[:keep]
+
+
+def _planned_tag(plan: Plan, sequence: int) -> bool:
+    """Whether the plan itself has a discontinuity tag before ``sequence``."""
+    if sequence <= plan.sequence:
+        return False
+    before, this = (plan.segment(n, plan.renditions[0]) for n in (sequence - 1, sequence))
+    return before.discontinuity != this.discontinuity
+
+
+def _follows(previous: Decision, decision: Decision) -> bool:
+    """Whether ``decision`` continues ``previous`` with no switch and no jump."""
+    if previous.upstream is None or decision.upstream is None:
+        return previous.upstream is None and decision.upstream is None
+    return decision.upstream == previous.upstream + 1
 
 
 def _end(run: Run) -> int:

@@ -1,5 +1,6 @@
 """``/live/<channel>/...`` over HTTP: playlists with the HLS content type and cache headers,
-errors in the one error body.
+catch-up (``?start=&end=``, as the M3U's catchup-source asks) as on-demand HLS, errors in the
+one error body, and libVLC playing a catch-up URL to its end.
 
 A minimal Flask app registers the live blueprint and the app's service-error handler, with a
 `LiveChannels` over an in-memory guide and lessons written as files; the schedule is placed
@@ -8,13 +9,20 @@ around the real clock, since the blueprint asks for ``datetime.now(UTC)``.
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import subprocess
+import threading
+import time
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import m3u8
 import pytest
-from flask import Flask
+from flask import Flask, request, send_from_directory
+from werkzeug.serving import make_server
 
 from epg.model import Channel, Programme
 from tv_backend.api import live as live_api
@@ -25,6 +33,20 @@ from tv_backend.services.live import LiveChannels
 CHANNEL = "hn-edu-1"
 LATER = "hn-edu-2"  # starts in an hour
 CLASS = "hn-edu-3"  # a live class on air (its upstream unreachable: the recording plays)
+PAST = "hn-edu-4"  # on air for two hours: catch-up of its first programme
+NONE = "hn-edu-5"  # keeps no catch-up (catchup_days 0)
+
+
+def _load(path: Path) -> ModuleType:
+    """A shared test helper by path (tests/ is no package: --import-mode=importlib)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hls = _load(Path(__file__).resolve().parents[2] / "hls_rules.py")
 
 
 def write_lesson(root: Path, key: str, segments: int) -> str:
@@ -48,7 +70,8 @@ class Guide:
 
     def channel(self, channel_id: str) -> Channel | None:
         if channel_id in self.schedule:
-            return Channel(channel_id, 1, {"zh": "教育台"})
+            days = 0 if channel_id == NONE else 7
+            return Channel(channel_id, 1, {"zh": "教育台"}, catchup_days=days)
         return None
 
     def programmes(self, channel_id: str, start: datetime, stop: datetime) -> list[Programme]:
@@ -74,10 +97,15 @@ def offline(url: str) -> str:
 
 
 @pytest.fixture
-def client(tmp_path: Path, start: datetime):
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def client(tmp_path: Path, start: datetime, now: datetime):
     root = tmp_path / "media"
     masters = {1: write_lesson(root, "alpha", 30), 2: write_lesson(root, "slate", 3)}
-    now = datetime.now(UTC).replace(microsecond=0)
+    hour = timedelta(hours=1)
     schedule = {
         CHANNEL: [Programme(CHANNEL, now - timedelta(seconds=30), now + timedelta(hours=1),
                             {"zh": "数学"}, lesson_id=1)],
@@ -85,6 +113,9 @@ def client(tmp_path: Path, start: datetime):
                           {"zh": "语文"}, lesson_id=1)],
         CLASS: [Programme(CLASS, start, now + timedelta(hours=1), {"zh": "专递课堂"},
                           lesson_id=1, live=True, source="http://encoder.test/index.m3u8")],
+        PAST: [Programme(PAST, now - 2 * hour, now - hour, {"zh": "物理"}, lesson_id=1),
+               Programme(PAST, now - hour, now + hour, {"zh": "化学"}, lesson_id=1)],
+        NONE: [Programme(NONE, now - hour, now + hour, {"zh": "美术"}, lesson_id=1)],
     }  # fmt: skip
     live = LiveChannels(Guide(schedule), masters.get, root, slate=masters[2], relay_fetch=offline)
     app = Flask(__name__)
@@ -157,3 +188,194 @@ def test_attendance_needs_a_programme_start_with_a_time_zone(client):
         response = client.get(f"/live/{CLASS}/attendance{query}")
         assert response.status_code == 400
         assert response.get_json()["code"] == "invalid_query"
+
+
+# --- catch-up -----------------------------------------------------------------------------
+
+
+def following(*keys: str) -> dict[str, str]:
+    """Each segment URI of the written lessons -> the next one in its own playlist."""
+    chain: dict[str, str] = {}
+    for key in keys:
+        for name in ("180p", "360p"):
+            uris = [f"/media/bodies/{key}/{name}/seg_{n:03d}.ts" for n in range(30)]
+            chain.update(pairwise(uris))
+    return chain
+
+
+def stretch(start: datetime, end: datetime) -> str:
+    return f"start={int(start.timestamp())}&end={int(end.timestamp())}"
+
+
+def test_catchup_is_on_demand_hls_of_what_aired(client, now):
+    aired = now - timedelta(hours=2)
+    query = stretch(aired, aired + timedelta(minutes=2))  # alpha's 60 s, then the slate
+    response = client.get(f"/live/{PAST}/master.m3u8?{query}&device=box-1")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.apple.mpegurl"
+    assert response.headers["Cache-Control"] == "public, max-age=86400"
+    assert response.headers["ETag"].startswith('"')
+    master = m3u8.loads(response.get_data(as_text=True))
+    assert [p.uri for p in master.playlists] == [f"180p.m3u8?{query}", f"360p.m3u8?{query}"]
+    for variant in master.playlists:
+        media = client.get(f"/live/{PAST}/{variant.uri}")
+        assert media.status_code == 200 and media.mimetype == "application/vnd.apple.mpegurl"
+        assert media.headers["Cache-Control"] == "public, max-age=86400"
+        text = media.get_data(as_text=True)
+        playlist = hls.check_vod(text, following=following("alpha", "slate"))
+        assert playlist.segments[0].current_program_date_time == aired
+        assert sum(s.duration for s in playlist.segments) == 120
+        assert sum(s.discontinuity for s in playlist.segments) == 1 + 9  # and 9 slate loops
+        again = client.get(f"/live/{PAST}/{variant.uri}",
+                           headers={"If-None-Match": media.headers["ETag"]})  # fmt: skip
+        assert again.status_code == 304 and not again.data
+        assert again.headers["ETag"] == media.headers["ETag"]
+
+
+def test_a_stretch_still_airing_ends_at_now_and_is_cached_briefly(client, now):
+    query = stretch(now - timedelta(seconds=30), now + timedelta(minutes=10))
+    response = client.get(f"/live/{CHANNEL}/360p.m3u8?{query}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=1"
+    playlist = hls.check_vod(response.get_data(as_text=True), following=following("alpha"))
+    last = playlist.segments[-1]
+    assert last.current_program_date_time <= datetime.now(UTC)  # what has aired, and
+    assert len(playlist.segments) >= 15  # all of it: 30 s of 2 s segments at least
+
+
+@pytest.mark.parametrize("start", [20], indirect=True)
+def test_a_live_class_caught_up_plays_its_recording_and_counts_no_one(client, start, now):
+    response = client.get(f"/live/{CLASS}/180p.m3u8?{stretch(start, now)}&device=box-1")
+    assert response.status_code == 200
+    playlist = hls.check_vod(response.get_data(as_text=True), following=following("alpha"))
+    assert all(s.uri.startswith("/media/bodies/alpha/180p/") for s in playlist.segments)
+    counted = client.get(f"/live/{CLASS}/attendance", query_string={"programme": start.isoformat()})
+    assert counted.get_json()["devices"] == 0  # catch-up is not watching the class live
+
+
+@pytest.mark.parametrize(
+    ("channel", "query", "status", "message"),
+    [
+        (PAST, "start=1764400000", 400, "both start and end"),
+        (PAST, "end=1764400000", 400, "both start and end"),
+        (PAST, "start=yesterday&end=1764400000", 400, "in Unix seconds"),
+        (PAST, "start=-60&end=1764400000", 400, "in Unix seconds"),
+        (PAST, "start=1764400000.5&end=1764403600", 400, "in Unix seconds"),
+        (PAST, "ago=600&for=-60", 400, "must start before its end"),
+        (PAST, "ago=600&for=25200", 400, "at most 6 hours"),
+        (PAST, "ago=-60&for=60", 400, "plays what has aired"),
+        (PAST, "ago=691200&for=600", 404, "keeps 7 days of catch-up"),
+        (PAST, "ago=10800&for=600", 404, "had nothing scheduled"),
+        (NONE, "ago=600&for=60", 404, f"Channel {NONE} keeps no catch-up."),
+        ("nope", "ago=600&for=60", 404, "There is no channel nope."),
+    ],
+)
+def test_catchup_errors_come_in_the_one_error_body(client, now, channel, query, status, message):
+    if query.startswith("ago="):  # relative to now: ago seconds back, lasting for seconds
+        ago, duration = (int(part.split("=")[1]) for part in query.split("&"))
+        start = now - timedelta(seconds=ago)
+        query = stretch(start, start + timedelta(seconds=duration))
+    for path in ("master", "180p"):
+        response = client.get(f"/live/{channel}/{path}.m3u8?{query}")
+        assert response.status_code == status, response.get_json()
+        body = response.get_json()
+        assert set(body) == {"code", "status", "message", "errors"}
+        assert body["code"] == ("invalid_query" if status == 400 else "not_found")
+        assert message in body["message"]
+
+
+def test_catchup_of_an_unknown_rendition_is_not_found(client, now):
+    query = stretch(now - timedelta(hours=2), now - timedelta(hours=1, minutes=59))
+    response = client.get(f"/live/{PAST}/1080p.m3u8?{query}")
+    assert response.status_code == 404
+    assert response.get_json()["errors"] == {"rendition": ["180p", "360p"]}
+
+
+# --- libVLC plays a catch-up URL ----------------------------------------------------------
+
+RENDITIONS = (("180p", "320x180", 300), ("360p", "640x360", 600))
+
+
+def make_lesson(root: Path, key: str, source: str, seconds: int) -> str:
+    """An ffmpeg-made lesson in the backend's layout: two aligned renditions, 2 s segments."""
+    lesson = root / "lessons" / key
+    master = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for name, size, kbps in RENDITIONS:
+        out = lesson / name
+        out.mkdir(parents=True)
+        command = [
+            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", f"{source}=size={size}:rate=25:duration={seconds}",
+            "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            "-b:v", f"{kbps}k", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0",
+            "-c:a", "aac", "-b:a", "64k", "-ac", "2",
+            "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
+            "-hls_segment_filename", str(out / "seg_%03d.ts"), str(out / "index.m3u8"),
+        ]  # fmt: skip
+        subprocess.run(command, check=True, timeout=120)
+        master += [f"#EXT-X-STREAM-INF:BANDWIDTH={kbps * 1100},RESOLUTION={size},"
+                   'CODECS="avc1.42c01e,mp4a.40.2"', f"{name}/index.m3u8"]  # fmt: skip
+    (lesson / "master.m3u8").write_text("\n".join(master) + "\n")
+    return f"lessons/{key}/master.m3u8"
+
+
+@pytest.mark.media
+@pytest.mark.vlc
+@pytest.mark.slow
+def test_vlc_plays_a_catchup_url_across_a_programme_boundary_to_its_end(tmp_path: Path):
+    vlc = pytest.importorskip("vlc")
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    root = tmp_path / "media"
+    masters = {1: make_lesson(root, "alpha", "testsrc2", 8),
+               2: make_lesson(root, "beta", "smptebars", 8)}  # fmt: skip
+    now = datetime.now(UTC).replace(microsecond=0)
+    a, b = now - timedelta(seconds=60), now - timedelta(seconds=52)
+    schedule = [Programme(PAST, a, b, {"zh": "A"}, lesson_id=1),
+                Programme(PAST, b, b + timedelta(seconds=8), {"zh": "B"}, lesson_id=2),
+                Programme(PAST, b + timedelta(seconds=8), now + timedelta(minutes=5), {"zh": "C"},
+                          lesson_id=1)]  # fmt: skip
+    live = LiveChannels(Guide({PAST: schedule}), masters.get, root, slate=masters[1],
+                        relay_fetch=None)  # fmt: skip
+    app = Flask(__name__)
+    app.extensions["edutv"] = SimpleNamespace(live=live)
+    app.register_blueprint(live_api.blp)
+    app.register_error_handler(ServiceError, handle_service_error)
+    fetched: list[str] = []
+
+    def media(path: str):
+        fetched.append(request.path)
+        return send_from_directory(root, path)
+
+    app.add_url_rule("/media/<path:path>", "media", media)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    query = stretch(a, a + timedelta(seconds=16))  # A's 8 s then B's: a VOD of 16 s
+    url = f"http://127.0.0.1:{server.server_port}/live/{PAST}/master.m3u8?{query}"
+    instance = vlc.Instance("--no-xlib", "--vout=dummy", "--aout=dummy", "--quiet")
+    player = instance.media_player_new()
+    media_item = instance.media_new(url)
+    player.set_media(media_item)
+    stats = vlc.MediaStats()
+    try:
+        began = time.monotonic()
+        assert player.play() == 0
+        while time.monotonic() - began < 45 and player.get_state() != vlc.State.Ended:
+            assert player.get_state() != vlc.State.Error
+            time.sleep(0.25)
+        took = time.monotonic() - began
+        media_item.get_stats(stats)
+        assert player.get_state() == vlc.State.Ended, took  # #EXT-X-ENDLIST: it ends
+        assert took > 12, took  # played in real time, not skipped
+        assert stats.decoded_video > 25 * 12, stats.decoded_video  # most of 16 s at 25 fps
+        assert any("/lessons/alpha/" in p for p in fetched) and any(
+            "/lessons/beta/" in p for p in fetched
+        ), fetched  # both programmes, across the discontinuity between them
+    finally:
+        player.stop()
+        player.release()
+        instance.release()
+        server.shutdown()
+        thread.join()

@@ -9,24 +9,41 @@ guide is an in-memory `LiveSource`; time is driven by the test (``now`` and the 
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import math
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from types import ModuleType
 
 import m3u8
 import pytest
+import redis
 
 from epg.model import Channel, Programme
-from tv_backend.services.errors import NotFound
+from tv_backend.services.errors import InvalidQuery, NotFound
 from tv_backend.services.live import LiveChannels, NotOnAir
+from tv_backend.services.live_source import DecisionStore, MemoryDecisions, RedisDecisions
 
 CHANNEL = "hn-edu-1"
 T0 = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
 LADDER = (("180p", "320x180"), ("360p", "640x360"))
 RECHECK = 5.0
+
+
+def _load(path: Path) -> ModuleType:
+    """A shared test helper by path (tests/ is no package: --import-mode=importlib)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hls = _load(Path(__file__).resolve().parents[2] / "hls_rules.py")
 
 
 def at(seconds: float) -> datetime:
@@ -181,47 +198,7 @@ def check_live(
     origins: tuple[str, ...] = ("/media/",),
 ) -> None:
     """RFC 8216 over consecutive live playlists of one rendition at increasing times."""
-    uris: dict[int, str] = {}
-    dates: dict[int, datetime] = {}
-    previous = None
-    target = None
-    for now, text in renders:
-        playlist = m3u8.loads(text)
-        segments = playlist.segments
-        first = playlist.media_sequence
-        where = f"at {now.isoformat()}"
-        assert not playlist.is_endlist, where
-        assert segments, where
-        target = target or playlist.target_duration
-        assert playlist.target_duration == target, where  # §6.2.1: constant
-        for segment in segments:  # §4.3.3.1
-            assert math.floor(segment.duration + 0.5) <= target, where
-            assert segment.uri.startswith(origins) and "../" not in segment.uri, where
-        for offset, segment in enumerate(segments):  # §6.2.2: one number, one URI, one time
-            sequence = first + offset
-            assert uris.setdefault(sequence, segment.uri) == segment.uri, (where, sequence)
-            start = segment.current_program_date_time
-            assert abs((dates.setdefault(sequence, start) - start).total_seconds()) < 0.002
-        for before, segment in pairwise(segments):  # §4.3.2.3: a tag at every item change
-            expected = following.get(before.uri) != segment.uri
-            assert segment.discontinuity == expected, (where, segment)
-            if segment.discontinuity:
-                assert segment.program_date_time is not None, where
-        assert segments[0].program_date_time is not None, where  # §4.3.2.6
-        edge = segments[-1].current_program_date_time
-        assert edge <= now < edge + timedelta(seconds=segments[-1].duration + 0.002), where
-        if now >= young_until + timedelta(seconds=3 * target):  # §6.2.2: 3 target durations
-            assert sum(s.duration for s in segments) >= 3 * target - 0.001, where
-        if previous is not None:  # §6.2.2: numbers never go back; §6.2.2 disc. sequence
-            old_first, old_segments = previous.media_sequence, previous.segments
-            assert first >= old_first, where
-            assert first <= old_first + len(old_segments), f"{where}: windows do not overlap"
-            gone = sum(1 for n, s in enumerate(old_segments) if s.discontinuity and
-                       old_first + n <= first)  # fmt: skip
-            if first == old_first + len(old_segments):
-                gone += following.get(old_segments[-1].uri) != segments[0].uri
-            assert playlist.discontinuity_sequence - previous.discontinuity_sequence == gone, where
-        previous = playlist
+    hls.check_live(renders, following=following, young_until=young_until, origins=origins)
 
 
 def poll(world: World, live: LiveChannels, rendition: str, start: float, stop: float):
@@ -626,3 +603,255 @@ def test_attendance_counts_distinct_boxes_of_a_live_programme_once(world):
     assert live.watched(CHANNEL, at(70), "box-4") is False  # alpha is not a live programme
     assert live.attendance(CHANNEL, at(0)) == 3
     assert live.attendance(CHANNEL, at(60)) == 0
+
+
+# --- live classes: decisions shared by the workers ------------------------------------------
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def stores(request, world):
+    """``stores()``: one `DecisionStore` per worker, all over one shared store (one in-process
+    store, or one real Redis reached through a client per worker, as processes would)."""
+    if request.param == "memory":
+        shared = MemoryDecisions(lambda: world.clock[0])
+        yield lambda: shared
+        return
+    url, namespace = request.getfixturevalue("redis_url"), f"test-live-{uuid.uuid4().hex[:8]}"
+    clients: list[redis.Redis] = []
+
+    def store() -> DecisionStore:
+        clients.append(redis.Redis.from_url(url))
+        return RedisDecisions(clients[-1], namespace=namespace)
+
+    yield store
+    for client in clients[:1]:
+        keys = list(client.scan_iter(f"{{{namespace}}}:*"))
+        if keys:
+            client.delete(*keys)
+    for client in clients:
+        client.close()
+
+
+def two_workers(world: World, a: DecisionStore | None, b: DecisionStore | None):
+    """Two processes airing the live class: ``a`` reaches the upstream, ``b`` never does."""
+    world.guide.publish(CHANNEL, LIVE_SCHEDULE)
+    encoder = Encoder(world.clock)
+    return (world.service(relay_fetch=encoder.fetch, relay_decisions=a),
+            world.service(relay_fetch=offline, relay_decisions=b))  # fmt: skip
+
+
+def poll_spread(world: World, workers, start: float, stop: float, *, first=None, events=None):
+    """A player whose requests land on either worker: every second each worker answers, in an
+    order that turns every two seconds (``first(second)``: the index of the one asked first),
+    so each in turn is the first to publish a new slot. Returns every answer in the order
+    given, and each worker's own."""
+    first = first or (lambda second: (second // 2) % 2)
+    merged: list[tuple[datetime, str]] = []
+    own: list[list[tuple[datetime, str]]] = [[] for _ in workers]
+    for second in range(start, stop):
+        if events and second in events:
+            events[second]()
+        lead = first(second)
+        for index in (lead, 1 - lead):
+            text = workers[index].playlist(CHANNEL, "360p", at(second))
+            merged.append((at(second), text))
+            own[index].append((at(second), text))
+        world.tick(1)
+    return merged, own
+
+
+def uris_by_sequence(renders) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for _, text in renders:
+        playlist = m3u8.loads(text)
+        for offset, segment in enumerate(playlist.segments):
+            found.setdefault(playlist.media_sequence + offset, set()).add(segment.uri)
+    return found
+
+
+def test_workers_that_see_the_upstream_differently_serve_one_uri_per_number(world, stores):
+    a, b = two_workers(world, stores(), stores())
+    merged, own = poll_spread(world, (a, b), 0, 110)
+    check_live(merged, following=with_upstream("360p"), origins=ORIGINS)  # as a player sees
+    assert all(len(u) == 1 for u in uris_by_sequence(merged).values())
+    kinds = {u.startswith("http://") for _, t in own[1] for u in uris(t)}
+    assert kinds == {True, False}  # b serves relayed slots it could not have decided itself
+    assert own[0][-1][1] == own[1][-1][1]  # the same bytes, discontinuity sequence included
+
+
+def test_without_shared_decisions_each_worker_decides_alone(world):
+    a, b = two_workers(world, None, None)  # no Redis: the in-process decisions of each
+    merged, own = poll_spread(world, (a, b), 0, 60)
+    for timeline in own:
+        check_live(timeline, following=with_upstream("360p"), origins=ORIGINS)
+    assert any(len(u) > 1 for u in uris_by_sequence(merged).values())  # hence one worker
+
+
+def test_after_an_outage_a_worker_adopts_the_others_decisions_and_stays_valid(world):
+    class Flaky:
+        """The shared store, unreachable while ``down``."""
+
+        def __init__(self, store: DecisionStore) -> None:
+            self.store, self.down = store, False
+
+        def first(self, key: str, value: str, ttl: int) -> str | None:
+            return None if self.down else self.store.first(key, value, ttl)
+
+        def read(self, keys):
+            return None if self.down else self.store.read(keys)
+
+    shared = MemoryDecisions(lambda: world.clock[0])
+    flaky = Flaky(shared)
+    a, b = two_workers(world, flaky, shared)
+    events = {20: lambda: setattr(flaky, "down", True), 36: lambda: setattr(flaky, "down", False)}
+    merged, own = poll_spread(world, (a, b), 0, 110, first=lambda _s: 0, events=events)
+    for timeline in own:  # each worker's own playlists stay valid across the outage ...
+        check_live(timeline, following=with_upstream("360p"), origins=ORIGINS)
+    by_sequence = uris_by_sequence(merged)
+    diverged = [n for n, u in by_sequence.items() if len(u) > 1]
+    assert diverged  # ... they disagreed while a decided alone ...
+    window = m3u8.loads(dict(own[0])[at(38)])  # its last slot was decided after recovery
+    back = window.media_sequence + len(window.segments) - 1
+    assert all(len(u) == 1 for n, u in by_sequence.items() if n >= back)  # ... not after
+
+
+def test_a_relay_whose_redis_is_down_decides_alone_without_waiting(world):
+    down = RedisDecisions.from_url("redis://127.0.0.1:9/0", timeout=0.2, retry_after=60,
+                                   namespace="unreachable")  # fmt: skip
+    encoder, _ = live_world(world)
+    live = world.service(relay_fetch=encoder.fetch, relay_decisions=down)
+    began = time.monotonic()
+    renders = poll(world, live, "360p", 0, 60)
+    assert time.monotonic() - began < 5  # one failed connect, then the breaker stays open
+    check_live(renders, following=with_upstream("360p"), origins=ORIGINS)
+    assert uris(renders[-1][1])[-1].startswith("http://encoder.test/class/360p/")
+
+
+def test_the_app_shares_relay_decisions_through_its_redis(settings, services):
+    store = services.live.relay_decisions
+    if not settings.redis_url:
+        assert store is None  # the in-process variant: each process decides alone
+        return
+    assert isinstance(store, RedisDecisions)
+    key = f"probe-{uuid.uuid4().hex}"
+    assert store.first(key, "ours", 5) == "ours"
+    assert store.first(key, "theirs", 5) == "ours"
+
+
+# --- catch-up -----------------------------------------------------------------------------
+
+LATER = at(3600)  # an hour after the schedule ended: all of it has aired
+
+
+def unix(seconds: float) -> int:
+    return int(at(seconds).timestamp())
+
+
+def aired(renders, start: datetime, stop: datetime) -> list[tuple]:
+    """(date, duration, URI) of every published segment overlapping [start, stop)."""
+    seen: dict[datetime, tuple] = {}
+    for _, text in renders:
+        for s in m3u8.loads(text).segments:
+            begin = s.current_program_date_time
+            if begin < stop and begin + timedelta(seconds=s.duration) > start:
+                seen[begin] = (begin, s.duration, s.uri)
+    return sorted(seen.values())
+
+
+def listed(text: str) -> list[tuple]:
+    return [(s.current_program_date_time, s.duration, s.uri) for s in m3u8.loads(text).segments]
+
+
+@pytest.mark.parametrize("rendition", ["180p", "360p"])
+def test_catchup_replays_what_the_live_windows_published(world, rendition):
+    live = world.service()
+    renders = poll(world, live, rendition, 0, 240)
+    rendered = live.catchup(CHANNEL, rendition, at(30), at(200), LATER)
+    hls.check_vod(rendered.text, following=NEXT)
+    assert listed(rendered.text) == aired(renders, at(30), at(200))
+    assert rendered.max_age == 86400 and rendered.etag.startswith('"')
+
+
+def test_catchup_master_carries_the_stretch_to_its_renditions(world):
+    rendered = world.service().catchup_master(CHANNEL, at(30), at(200), LATER)
+    master = m3u8.loads(rendered.text)
+    query = f"?start={unix(30)}&end={unix(200)}"
+    assert [p.uri for p in master.playlists] == [f"180p.m3u8{query}", f"360p.m3u8{query}"]
+    assert [p.stream_info.resolution for p in master.playlists] == [(320, 180), (640, 360)]
+
+
+def test_catchup_is_cached_until_the_schedule_changes(world):
+    live = world.service()
+    first = live.catchup(CHANNEL, "180p", at(30), at(200), LATER)
+    reads = world.guide.reads
+    again = live.catchup(CHANNEL, "180p", at(30), at(200), LATER + timedelta(minutes=5))
+    assert again.body is first.body and world.guide.reads == reads + 1  # the version only
+    world.guide.publish(CHANNEL, [SCHEDULE[0], programme(60, 110, 4), *SCHEDULE[2:]])
+    changed = live.catchup(CHANNEL, "180p", at(30), at(200), LATER)
+    assert "/bodies/delta/" in changed.text and "/bodies/beta/" not in changed.text
+
+
+def test_a_stretch_still_airing_is_clamped_to_now(world):
+    live = world.service()
+    early = live.catchup(CHANNEL, "180p", at(60), at(110), at(70.5))
+    playlist = hls.check_vod(early.text, following=NEXT)
+    assert playlist.segments[-1].current_program_date_time == at(70)  # the one on air
+    assert early.max_age == 1  # it grows until its end: half a target duration
+    later = live.catchup(CHANNEL, "180p", at(60), at(110), at(80.5))
+    assert listed(later.text)[: len(playlist.segments)] == listed(early.text)
+    assert len(m3u8.loads(later.text).segments) == len(playlist.segments) + 5
+
+
+def test_a_stretch_near_the_end_of_the_window_is_cached_until_it_leaves(world):
+    now = at(30) + timedelta(days=7, minutes=15) - timedelta(seconds=100)
+    rendered = world.service().catchup(CHANNEL, "180p", at(30), at(60), now)
+    assert rendered.max_age == 100
+    with pytest.raises(NotFound, match="keeps 7 days of catch-up"):
+        world.service().catchup(CHANNEL, "180p", at(30), at(60), now + timedelta(seconds=101))
+
+
+def test_catchup_is_clipped_to_what_was_scheduled(world):
+    live = world.service()
+    text = live.catchup(CHANNEL, "180p", at(-600), at(30), LATER).text
+    assert listed(text)[0][0] == T0  # nothing before the first programme: it starts there
+    text = live.catchup(CHANNEL, "180p", at(230), at(900), LATER).text
+    assert listed(text)[-1][0] < at(240) <= listed(text)[-1][0] + timedelta(seconds=2)
+
+
+def test_a_live_class_in_the_past_plays_its_recording(world):
+    _, live = live_world(world)
+    renders = poll_both(world, live, 0, 60)
+    assert any(u.startswith("http://") for _, t in renders["180p"] for u in uris(t))
+    text = live.catchup(CHANNEL, "180p", at(0), at(60), LATER).text
+    hls.check_vod(text, following=NEXT)
+    assert all(u.startswith("/media/bodies/beta/180p/") for u in uris(text)[2:])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "now", "error", "message"),
+    [
+        (at(50), at(50), LATER, InvalidQuery, "must start before its end"),
+        (at(50), at(10), LATER, InvalidQuery, "must start before its end"),
+        (LATER, LATER + timedelta(minutes=1), LATER, InvalidQuery, "what has aired"),
+        (at(0), at(0) + timedelta(hours=6, seconds=1), LATER, InvalidQuery, "at most 6 hours"),
+        (at(0), at(60), at(0) + timedelta(days=7, minutes=16), NotFound, "7 days of catch-up"),
+        (at(-900), at(-300), LATER, NotFound, "had nothing scheduled"),
+        (at(250), at(260), LATER, NotFound, "had nothing scheduled"),
+    ],
+)
+def test_catchup_refuses_what_it_cannot_play(world, start, end, now, error, message):
+    with pytest.raises(error, match=message):
+        world.service().catchup(CHANNEL, "180p", start, end, now)
+
+
+def test_catchup_of_an_unknown_channel_rendition_or_a_channel_without_it(world):
+    live = world.service()
+    with pytest.raises(NotFound, match="no channel nope"):
+        live.catchup_master("nope", at(0), at(60), LATER)
+    with pytest.raises(NotFound, match="no rendition '1080p'") as info:
+        live.catchup(CHANNEL, "1080p", at(0), at(60), LATER)
+    assert info.value.errors == {"rendition": ["180p", "360p"]}
+    world.guide.channels[CHANNEL] = Channel(CHANNEL, 1, {"zh": "教育一台"}, catchup_days=0)
+    world.guide.versions[CHANNEL] += 1
+    with pytest.raises(NotFound, match="keeps no catch-up"):
+        live.catchup(CHANNEL, "180p", at(0), at(60), LATER)

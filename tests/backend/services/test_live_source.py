@@ -1,13 +1,24 @@
 """The upstream watcher (`Upstream`: health from canned playlists and an injected clock, and
-which upstream rendition each channel rendition relays) and `Attendance`."""
+which upstream rendition each channel rendition relays), the stores relays share decisions
+through (`DecisionStore`: one contract, in process and in a real Redis) and `Attendance`."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
+import redis
 
-from tv_backend.services.live_source import Attendance, MemoryAttendanceStore, Upstream
+from tv_backend.services.live_source import (
+    Attendance,
+    Decision,
+    MemoryAttendanceStore,
+    MemoryDecisions,
+    RedisDecisions,
+    Upstream,
+)
+from tv_backend.storage.cache import Breaker
 
 URL = "http://encoder.test/class/index.m3u8"
 
@@ -121,6 +132,93 @@ def test_a_master_upstream_relays_the_same_rendition_else_the_nearest_lower(cann
         "540p": "http://encoder.test/class/360p/seg_4.ts",
         "144p": "http://encoder.test/class/180p/seg_4.ts",
     }
+
+
+# --- shared relay decisions ---------------------------------------------------------------
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def store(request):
+    """Each `DecisionStore`, with ``store.expire(key)`` making a key's time run out."""
+    if request.param == "memory":
+        clock = [0.0]
+        memory = MemoryDecisions(lambda: clock[0])
+        memory.expire = lambda _key: clock.__setitem__(0, clock[0] + 3600)
+        yield memory
+        return
+    client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+    namespace = f"test-decisions-{uuid.uuid4().hex[:8]}"
+    shared = RedisDecisions(client, namespace=namespace)
+    shared.expire = lambda key: client.delete(f"{{{namespace}}}:relay:{key}")
+    yield shared
+    keys = list(client.scan_iter(f"{{{namespace}}}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def test_the_first_value_stored_is_the_one_every_reader_gets(store):
+    assert store.first("ch:1:10", "a", 30) == "a"
+    assert store.first("ch:1:10", "b", 30) == "a"  # the first writer won
+    assert store.first("ch:1:11", "b", 30) == "b"
+    assert store.read(["ch:1:10", "ch:1:11", "ch:1:12"]) == ["a", "b", None]
+    assert store.read([]) == []
+    store.expire("ch:1:10")
+    assert store.read(["ch:1:10"]) == [None]
+    assert store.first("ch:1:10", "c", 30) == "c"  # gone: the next writer is the first
+
+
+def test_redis_decisions_expire_after_their_ttl(redis_url):
+    client = redis.Redis.from_url(redis_url)
+    namespace = f"test-decisions-{uuid.uuid4().hex[:8]}"
+    RedisDecisions(client, namespace=namespace).first("ch:1:10", "a", 72)
+    assert 70 <= client.ttl(f"{{{namespace}}}:relay:ch:1:10") <= 72
+    client.delete(f"{{{namespace}}}:relay:ch:1:10")
+    client.close()
+
+
+class Unreachable:
+    """A Redis client whose every call fails, counting them."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def set(self, *args, **kwargs):
+        self.calls += 1
+        raise redis.ConnectionError("refused")
+
+    mget = set
+
+
+def test_an_unreachable_redis_answers_none_and_is_left_alone_for_a_while():
+    clock = [0.0]
+    client = Unreachable()
+    store = RedisDecisions(client, breaker=Breaker(5.0, lambda: clock[0]))
+    assert store.first("k", "v", 30) is None  # unreachable: the caller decides alone
+    assert store.read(["k"]) is None
+    assert client.calls == 1  # the breaker is open: no call at all
+    clock[0] += 5
+    assert store.read(["k"]) is None and client.calls == 2  # one probe per period
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        Decision(7, None, None, False, 0),
+        Decision(8, 41, {"180p": "http://e/180p/s41.ts", "360p": "http://e/360p/s41.ts"}, True, 2),
+    ],
+)
+def test_a_decision_travels_through_a_store_unchanged(decision):
+    assert Decision.loads(decision.sequence, decision.dumps()) == decision
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "null", "{}", "[1, 2]", '["x", null, false, 0]', '[1, {"a": "b"}, 0, 1.5]',
+     "[1, null, false, 0]", '[1, ["a"], false, 0]'],
+)  # fmt: skip
+def test_an_unreadable_decision_is_decided_again(raw):
+    assert Decision.loads(3, raw) is None
 
 
 class Failing:
