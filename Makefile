@@ -36,3 +36,4 @@ bench:
 	$(VENV)/python bench/epg_http.py
 	$(VENV)/python bench/tv_client.py
 	$(VENV)/python bench/player.py
+	$(VENV)/python bench/zap.py

@@ -12,6 +12,8 @@ line back from stdout. The job says which player, what to open and for how long:
 - ``"view": true``: the pictures are also drawn in a Kivy window (needs DISPLAY): EduTV's
   through its ``VideoView`` (three textures and a shader), plain ones through one BGRA texture,
   the obvious way.
+- ``"zap": {...}`` (bench/zap.py): instead of one play, one long-lived player zaps through live
+  channels with CH+, the EduTV one the way the live screen does; see `Zapper`.
 
 Pictures are timed when libVLC displays them (the display callback, or EduTV's ``on_frame``),
 which is when they are due on screen, so a gap between two is a gap a viewer would see. Times
@@ -24,13 +26,16 @@ after the first picture to the end: what playing costs, start-up excluded.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import json
+import math
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 # bench/tv_client.py (a benchmark) would shadow the tv_client package: drop this directory.
@@ -165,6 +170,13 @@ class Plain:
     def view(self):
         return _plain_view(self.sink)
 
+    def tune(self, url: str) -> None:
+        """Another stream on the same MediaPlayer (a zap): a new media, then play."""
+        self.media = self.instance.media_new(url)
+        self.player.set_media(self.media)  # stops the stream playing (it waits for its input)
+        if self.player.play() != 0:
+            raise RuntimeError("libvlc_media_player_play failed")
+
 
 def _plain_view(sink: FrameSink):
     """A Kivy widget showing the RV32 buffer through one BGRA texture, stretched to fit."""
@@ -250,6 +262,37 @@ class EduTV:
         self.timing.then = self.player.frames.on_frame
         self.player.frames.on_frame = self.timing.tick  # ... which now runs after the timing
         return view
+
+    def tune(self, url: str) -> None:
+        """What the live screen does on a tune: ``open`` on the same player (auto quality)."""
+        self.player.open(url, max_height=None)
+
+    def log_fetches(self) -> list[dict]:
+        """From now on, every request libVLC makes through the relay, timed (a list that
+        grows): the relay reports each `Fetch` when it is done, from its own threads."""
+        fetches: list[dict] = []
+        relay = self.player.relay
+        report = relay.report
+
+        def logged(fetch) -> None:
+            done = time.monotonic()
+            entry = {
+                "session": fetch.session,
+                "path": "/" + fetch.url.split("/", 3)[-1],
+                "status": fetch.status,
+                "size": fetch.size,
+                "started": done - fetch.seconds,
+                "done": done,
+                "error": fetch.error,
+            }
+            if fetch.body is not None:  # a playlist: its segments, to place the first fetched
+                text = fetch.body.decode("utf-8", "replace")
+                entry["uris"] = [u.strip() for u in text.splitlines() if u.strip()[:1] not in "#"]
+            fetches.append(entry)
+            report(fetch)
+
+        relay.report = logged  # the instance's attribute: only this relay, only this process
+        return fetches
 
 
 # ------------------------------------------------------------------------------------ usage
@@ -390,13 +433,160 @@ def in_window(job: dict) -> dict:
     return result
 
 
+# -------------------------------------------------------------------------------------- zaps
+
+LIVE_TICK_S = 0.1  # tv_client.screens.live.TICK_S: the live screen's ticker (Kivy not imported)
+
+
+class Zapper:
+    """A ``"zap"`` job (bench/zap.py): one long-lived player zaps through live channels.
+
+    ``job["zap"]``: ``base`` (the backend's URL), ``channels`` (its ``/api/v1/channels``
+    answer), ``zaps``, ``dwell_s`` and ``timeout_s``. The first channel is tuned, then CH+ is
+    pressed ``zaps`` times, each ``dwell_s`` after the picture of the channel before came.
+
+    "edutv" goes the live screen's way (tv_client/screens/live.py): the key goes to its
+    ``LiveViewModel``, whose ``tick`` (every ``LIVE_TICK_S``, as the screen's ticker) sends the
+    tune once the keys rest, and the tune ``open``s ``base + stream`` (``media_url``) on the
+    same ``VlcPlayer``, pumped every ``PUMP_EVERY`` as ``pump_on_clock`` does. "plain" tunes at
+    the key: a new media on the same MediaPlayer. A channel's first picture is the first one
+    displayed after the tune call returned (libVLC stops the old stream inside it).
+    """
+
+    def __init__(self, job: dict) -> None:
+        from tv_client.navigation.keys import Action, KeyPress
+        from tv_client.viewmodels.live import LiveViewModel
+
+        self.spec, self.timing = job["zap"], Timing()
+        self.base = self.spec["base"].rstrip("/")
+        kind = job.get("player", "plain")
+        first = self._url(min(self.spec["channels"]["channels"], key=lambda c: c["number"]))
+        self.session = {"plain": Plain, "edutv": EduTV}[kind](job | {"url": first}, self.timing)
+        self.fetches = self.session.log_fetches() if kind == "edutv" else []
+        self.vm = LiveViewModel() if kind == "edutv" else None
+        self.channel_up = KeyPress(Action.CHANNEL_UP)
+        self.channels = sorted(self.spec["channels"]["channels"], key=lambda c: c["number"])
+        self.index = 0
+        self.next_tick = time.monotonic()
+        self.pending: dict | None = None  # the zap being timed
+
+    def _url(self, channel: dict) -> str:
+        return f"{self.base}/{channel['stream'].lstrip('/')}"  # CatalogClient.media_url
+
+    def run(self) -> dict:
+        """Tune the first channel, then every zap; one record each."""
+        if self.vm is not None:
+            self.vm.apply_channels(self.spec["channels"])
+            first = self._settle(self._tune_commands(self.vm.start(_utc_now())))
+        else:
+            first = self._settle(self._tune_at_once(0))
+        zaps = []
+        for _ in range(self.spec["zaps"]):
+            shown = first["frame_at"] if not zaps else zaps[-1]["frame_at"]
+            self._wait_until((shown or time.monotonic()) + self.spec["dwell_s"])
+            zaps.append(self._settle(self._press()))
+        last = (zaps[-1] if zaps else first)["frame_at"]
+        self._wait_until((last or time.monotonic()) + self.spec["dwell_s"])  # its pictures too
+        self._pictures_after([first, *zaps])
+        return {
+            "first": first,
+            "zaps": zaps,
+            "fetches": self.fetches,
+            "frames": len(self.timing.frames),
+            "libvlc": vlc.libvlc_get_version().decode(),
+            **self.session.record(),
+        }
+
+    def _pictures_after(self, zaps: list[dict], count: int = 150) -> None:
+        """Each zap's next pictures (s after its first; until the next tune, at most ``count``):
+        does the picture move on at once, or stand while libVLC buffers?"""
+        frames = self.timing.frames
+        for zap, after in zip(zaps, [*zaps[1:], None], strict=True):
+            if zap["frame_at"] is None:
+                continue
+            end = (after or {}).get("tune_at", math.inf)
+            start = bisect.bisect_right(frames, zap["frame_at"])
+            shown = [t for t in frames[start : start + count] if t < end]
+            zap["pictures_after"] = [round(t - zap["frame_at"], 4) for t in shown]
+
+    def _press(self) -> dict:
+        pressed = {"press_at": time.monotonic()}
+        if self.vm is None:
+            return pressed | self._tune_at_once((self.index + 1) % len(self.channels))
+        commands = self.vm.press(self.channel_up, _utc_now())
+        return pressed | self._tune_commands(commands)
+
+    def _tune_at_once(self, index: int) -> dict:
+        self.index = index
+        return self._tune(self.channels[index])
+
+    def _tune_commands(self, commands: list) -> dict:
+        for command in commands:
+            if command.kind == "tune" and command.channel is not None:
+                channel = next(c for c in self.channels if c["id"] == command.channel.id)
+                return self._tune(channel)
+        return {}
+
+    def _tune(self, channel: dict) -> dict:
+        tune_at = time.monotonic()
+        self.session.tune(self._url(channel))
+        return {"to": channel["id"], "tune_at": tune_at, "opened_at": time.monotonic()}
+
+    def _settle(self, zap: dict) -> dict:
+        """Tick until the tuned channel's first picture (or ``timeout_s``); ``zap`` filled in."""
+        self.pending = zap
+        deadline = zap.get("press_at", time.monotonic()) + self.spec["timeout_s"]
+        while time.monotonic() < deadline and self._picture(zap) is None:
+            self._tick_once()
+        zap["frame_at"] = self._picture(zap)
+        self.pending = None
+        return zap
+
+    def _picture(self, zap: dict) -> float | None:
+        """The first picture displayed after the tune returned, if one was."""
+        if "opened_at" not in zap:
+            return None
+        frames = self.timing.frames  # appended on libVLC's thread, in time order
+        index = bisect.bisect_right(frames, zap["opened_at"])
+        return frames[index] if index < len(frames) else None
+
+    def _wait_until(self, moment: float) -> None:
+        while time.monotonic() < moment:
+            self._tick_once(moment)
+
+    def _tick_once(self, limit: float | None = None) -> None:
+        """Sleep to the next tick (or ``limit``), then tick as the screen's clocks do."""
+        now = time.monotonic()
+        wake = self.next_tick if limit is None else min(self.next_tick, limit)
+        time.sleep(max(0.0, wake - now))
+        if time.monotonic() < self.next_tick:
+            return
+        self.next_tick = time.monotonic() + LIVE_TICK_S  # as Kivy's interval: no catching up
+        if self.vm is not None:
+            tuned = self._tune_commands(self.vm.tick(_utc_now()))
+            if tuned and self.pending is not None:
+                self.pending.update(tuned)
+        self.session.pump()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)  # what the live screen gives its view-model
+
+
+def zapping(job: dict) -> dict:
+    return Zapper(job).run()
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[1] in ("-h", "--help"):
         print(__doc__)
         return 2
     try:
         job = json.loads(argv[1])
-        record = in_window(job) if job.get("view") else headless(job)
+        if "zap" in job:
+            record = zapping(job)
+        else:
+            record = in_window(job) if job.get("view") else headless(job)
     except Exception as exc:  # the process edge: report, never hang the benchmark
         record = {"error": f"{type(exc).__name__}: {exc}"}
     sys.stdout.write(json.dumps(record) + "\n")
