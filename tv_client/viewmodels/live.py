@@ -4,9 +4,11 @@ JSON from ``/api/v1/channels`` and ``/api/v1/guide/now`` in, `Banner` out, `Comm
 `tv_client.viewmodels.guide.Command`) for the screen to carry out. Rules:
 
 - Channels are in number order. CH+/CH- step through them, wrapping at the ends. The banner
-  moves to the new channel at once; the tune is sent by `LiveViewModel.tick` once the keys
-  rest for ``ZAP_SETTLE_S``, so a held CH+ does not open a stream per channel passed (and
-  coming back to the tuned channel sends nothing).
+  moves to the new channel at once. The first press of a burst tunes at once (one press, one
+  zap, no wait); the presses that follow it within ``ZAP_SETTLE_S`` of each other only move
+  the banner, and `LiveViewModel.tick` tunes where it stopped once the keys rest, so a held
+  CH+ does not open a stream per channel passed (and stopping on the tuned channel sends
+  nothing).
 - Digits typed within ``DIGIT_TIMEOUT_S`` of each other make a channel number, shown on the
   banner as it grows; it is tuned when the keys rest, at once on OK or when it has as many
   digits as the longest channel number. A number without a channel says so on the banner.
@@ -156,7 +158,11 @@ class LiveViewModel:
         here = self.shown or self.current
         index = ids.index(here.id) if here and here.id in ids else -step
         self.shown = self.channels[(index + step) % len(self.channels)]
+        rested = self._zap_at is None or _seconds(now - self._zap_at) >= ZAP_SETTLE_S
         self._zap_at = now
+        if rested and self.shown != self.current:  # the first press of a burst: tune now
+            self.current = self.shown
+            return [Command("tune", channel=self.current), self._show(now)]
         return [self._show(now)]
 
     def _digit(self, digit: int, now: datetime) -> list[Command]:

@@ -87,29 +87,42 @@ def test_start_tunes_and_shows_the_banner():
 def test_channel_keys_step_in_number_order_and_wrap(start, keys, shown):
     vm = live(start)
     for n, key in enumerate(keys):
-        assert kinds(vm.press(key, at(n * 0.1))) == ["show_banner"]
+        assert kinds(vm.press(key, at(n * 0.1)))[-1] == "show_banner"
     assert vm.banner(at(1)).channel_id == shown
-    assert tuned(vm.tick(at(10))) == [shown]
+    vm.tick(at(10))
+    assert vm.current.id == shown
 
 
-def test_a_held_channel_key_moves_the_banner_at_once_and_tunes_once_it_rests():
+def test_one_channel_key_tunes_at_once():
     vm = live("a")
-    for n in range(3):  # a -> b -> c -> d, 0.2 s apart
-        vm.press(CH_UP, at(n * 0.2))
+    commands = vm.press(CH_UP, at(0))
+    assert kinds(commands) == ["tune", "show_banner"]
+    assert tuned(commands) == ["b"]
+    assert vm.tick(at(5)) == []  # nothing left to tune
+    assert vm.banner(at(1)).tuned
+    assert tuned(vm.press(CH_UP, at(6))) == ["c"]  # rested: the next press tunes at once too
+
+
+def test_a_held_channel_key_tunes_its_first_step_then_where_it_stops():
+    vm = live("a")
+    assert tuned(vm.press(CH_UP, at(0))) == ["b"]  # the first press of the burst
+    for n in (1, 2):  # b -> c -> d, 0.2 s apart: the banner only
+        assert tuned(vm.press(CH_UP, at(n * 0.2))) == []
         assert vm.tick(at(n * 0.2 + 0.1)) == []
     banner = vm.banner(at(0.5))
     assert (banner.channel_id, banner.number, banner.tuned) == ("d", "12", False)
-    assert vm.current.id == "a"  # the picture is still channel 1
+    assert vm.current.id == "b"  # the picture is still the first step
     assert vm.tick(at(0.4 + ZAP_SETTLE_S - 0.01)) == []
     assert tuned(vm.tick(at(0.4 + ZAP_SETTLE_S))) == ["d"]
     assert vm.tick(at(5)) == []  # once
     assert vm.banner(at(5)).tuned
 
 
-def test_zapping_back_to_the_tuned_channel_sends_no_tune():
+def test_a_burst_that_stops_on_the_tuned_channel_sends_no_more_tunes():
     vm = live("a")
-    vm.press(CH_UP, at(0))
-    vm.press(CH_DOWN, at(0.1))
+    assert tuned(vm.press(CH_UP, at(0))) == ["b"]
+    vm.press(CH_UP, at(0.1))  # c
+    vm.press(CH_DOWN, at(0.2))  # back to b, which plays
     assert vm.tick(at(2)) == []
 
 
