@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,7 +16,7 @@ from tv_backend.services.catalog import CatalogService
 from tv_backend.services.catalog_feed import CatalogImport
 from tv_backend.services.epg import EpgService
 from tv_backend.services.live import LiveChannels
-from tv_backend.services.live_source import RedisDecisions
+from tv_backend.services.live_source import Attendance, RedisAttendanceStore, RedisDecisions
 from tv_backend.services.progress import ProgressService
 from tv_backend.services.response_cache import ResponseCache
 from tv_backend.settings import Settings
@@ -88,6 +89,7 @@ def build_services(settings: Settings, *, migrate: bool = False) -> Services:
             media_url=settings.media_url,
             schedule_version=lambda _channel: epg_repo.version(),  # guide-wide, cheap
             relay_decisions=_relay_decisions(settings, namespace=f"edutv:{repo.epoch()}:live"),
+            attendance=_attendance(settings, namespace=f"edutv:{repo.epoch()}:live"),
         ),
     )
 
@@ -102,6 +104,20 @@ def _relay_decisions(settings: Settings, *, namespace: str) -> RedisDecisions | 
         retry_after=settings.redis_retry_after,
         namespace=namespace,
     )
+
+
+def _attendance(settings: Settings, *, namespace: str) -> Attendance | None:
+    """Attendance counted for every worker together (Redis), or None: each process counts."""
+    if not settings.redis_url:
+        return None
+    client = redis.Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.redis_timeout,
+        socket_connect_timeout=settings.redis_timeout,
+        retry_on_timeout=False,
+        health_check_interval=0,
+    )
+    return Attendance(RedisAttendanceStore(client, namespace=namespace))
 
 
 def _make_cache(settings: Settings, *, namespace: str) -> Cache:

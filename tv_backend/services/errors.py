@@ -3,8 +3,9 @@
 ServiceError            status 400, code "bad_request"
 ├── NotFound            404 "not_found"
 ├── InvalidQuery        400 "invalid_query"   (unknown filter code, bad cursor, bad query)
-└── FeedRejected        422 "feed_rejected"   (a catalog feed failed validation; nothing
-                                               was written; ``errors`` lists every record)
+├── FeedRejected        422 "feed_rejected"   (a catalog feed failed validation; nothing
+│                                              was written; ``errors`` lists every record)
+└── Unavailable         503 "unavailable"     (a shared store it needs, such as Redis, is down)
 """
 
 from __future__ import annotations
@@ -32,3 +33,8 @@ class InvalidQuery(ServiceError):
 class FeedRejected(ServiceError):
     status = 422
     code = "feed_rejected"
+
+
+class Unavailable(ServiceError):
+    status = 503
+    code = "unavailable"

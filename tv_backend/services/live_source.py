@@ -96,6 +96,7 @@ import redis
 from epg.hls import parse_master, parse_media
 from epg.linear import Plan, Run, format_date, format_duration
 from epg.model import EpgError
+from tv_backend.services.errors import Unavailable
 from tv_backend.storage.cache import Breaker
 
 log = logging.getLogger(__name__)
@@ -694,4 +695,8 @@ class Attendance:
         return True
 
     def count(self, channel: str, programme_start: datetime) -> int:
-        return self._store.count(self.key(channel, programme_start))
+        try:
+            return self._store.count(self.key(channel, programme_start))
+        except Exception as error:  # the shared store is down: say so, not a 500
+            log.warning("attendance of %s %s not readable: %s", channel, programme_start, error)
+            raise Unavailable("Attendance cannot be read right now; try again shortly.") from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tv_backend.app import create_app
@@ -45,3 +47,14 @@ def test_a_write_through_one_instance_is_served_by_the_other(instances, small_fe
     assert first.get("/api/v1/courses?grade=g4").get_json()["items"][0]["title"]["zh"] == (
         "古诗四首"
     )
+
+
+def test_attendance_is_counted_for_all_instances_together(instances):
+    """Each gunicorn worker is an instance: a box counted by one is not counted again by
+    another, and each reads the same total."""
+    first, second = (app.extensions["edutv"].live.attendance_store for app in instances)
+    start = datetime(2026, 11, 29, 8, tzinfo=UTC)
+    assert first.record("class.hnedu.tv", start, "box-1")
+    assert second.record("class.hnedu.tv", start, "box-2")
+    second.record("class.hnedu.tv", start, "box-1")
+    assert first.count("class.hnedu.tv", start) == second.count("class.hnedu.tv", start) == 2

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import redis
 
+from tv_backend.services.errors import Unavailable
 from tv_backend.services.live_source import (
     Attendance,
     Decision,
@@ -244,3 +245,13 @@ def test_attendance_never_fails_a_request_and_retries_later():
     start = datetime(2026, 9, 1, 8, tzinfo=UTC)
     attendance.record("c", start, "a")  # logged, not raised
     assert attendance.record("c", start, "a") is True  # not remembered: tried again
+
+
+def test_attendance_that_cannot_be_read_says_so():
+    class Down(Failing):
+        def count(self, key: str) -> int:
+            raise redis.ConnectionError("redis down")
+
+    with pytest.raises(Unavailable) as raised:
+        Attendance(Down()).count("c", datetime(2026, 9, 1, 8, tzinfo=UTC))
+    assert raised.value.status == 503
