@@ -249,6 +249,11 @@ def show(report: dict) -> None:
                 f"{got['cpu_us_per_request']:>12.0f}{got['errors']:>8}"
             )
 
+    rss = "; ".join(
+        f"{name} " + ", ".join(f"{worker['rss']:,.0f}" for worker in workers)
+        for name, workers in report["memory_mib"].items()
+    )
+    print(f"\nworker memory after the loads (RSS MiB): {rss}")
     print("\nstore B / store A")
     for name, value in report["store_ratios"].items():
         print(f"  {name:<22}{value:>7.2f}x")

@@ -12,10 +12,18 @@ and out of storage:
   repaired with ``epg.timeline.repair`` (no copies, no overlaps). ``replace=False`` keeps the
   stored programmes of that span and merges the file's into them (the same repair decides).
   Programmes of channels neither declared nor stored are skipped and reported.
-- **Reads** (`guide`, `now_next`, `export_xmltv`, `m3u`) are answered from a `Prepared` guide:
-  the channels and an ``epg.timeline.Guide`` built once per guide version and kept in process;
-  a new version (any write, from any process) rebuilds it on the next read. The HTTP edge
-  caches the serialised answers under the same version.
+- **Reads** (`guide`, `now_next`) are answered from a `Prepared` guide: the channels, read
+  once per guide version, and `Hours`, the programmes one UTC hour at a time, loaded from SQL
+  when a read first needs them (the channels it asks for in the hours it lacks, by range
+  queries that read only the rows in range: ``storage.epg``) and dropped least recently used
+  past a budget. A read loads only what it shows (now/next: the hour of ``now`` and the next,
+  plus the next programme of channels with nothing starting in them), so its cost does not
+  grow with the stored schedule, and a process holds a few days of guide at most. A new
+  version (any write, from any process) starts a new `Prepared` on the next read.
+  `programmes` (one channel: the live channels' and catch-up's question) is one range query.
+  `export_xmltv` streams the whole store into the document and keeps none of it. The HTTP edge
+  caches the answers' bytes, with their ETag, under the same version: each is serialised once
+  per version, not per request.
 - **Publishing** (`publish`): a channel's schedule definition (``epg.schedule.Schedule`` JSON)
   and academic calendar are stored with `put_schedule`; `publish` builds ``days`` local days
   with ``epg.schedule.build`` from the catalog (source ``course-<id>``: that course's lessons in
@@ -33,8 +41,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -42,7 +51,7 @@ from epg.calendar import AcademicCalendar
 from epg.m3u import write_m3u
 from epg.model import Channel, EpgError, Programme, utc
 from epg.schedule import Item, Schedule, Source, build
-from epg.timeline import Guide, IssueKind, NowNext, Span, by_channel, check, repair
+from epg.timeline import Guide, IssueKind, NowNext, Span, Timeline, by_channel, check, repair
 from epg.xmltv import XMLTV_ID, read_xmltv, write_xmltv
 from tv_backend.services.errors import NotFound, ServiceError
 from tv_backend.storage.catalog import CatalogRepository
@@ -54,6 +63,8 @@ MAX_PUBLISH_DAYS = 31
 COURSE_SOURCE = re.compile(r"course-([1-9][0-9]{0,9})")
 STREAM_PATH = "live/{id}/master.m3u8"
 CATCHUP_QUERY = "?start={utc}&end={utcend}"  # Kodi's placeholders, appended to the stream URL
+_MICRO = timedelta(microseconds=1)
+HOURS_BUDGET = 64_000  # programmes held by a Prepared guide's hours (~60 h of 500 channels)
 
 
 class XmltvRejected(ServiceError):
@@ -110,13 +121,121 @@ class PublishReport:
     version: int | None
 
 
-@dataclass(frozen=True)
+def _hour(moment: datetime) -> int:
+    """The UTC hour holding ``moment``, counted from the epoch."""
+    return int(moment.timestamp() // 3600)
+
+
+def _at_hour(hour: int) -> datetime:
+    return datetime.fromtimestamp(hour * 3600, UTC)
+
+
+def _runs(hours: list[int]) -> list[tuple[int, int]]:
+    """Sorted hours as runs of consecutive ones, [first, end)."""
+    runs: list[tuple[int, int]] = []
+    for hour in hours:
+        if runs and runs[-1][1] == hour:
+            runs[-1] = (runs[-1][0], hour + 1)
+        else:
+            runs.append((hour, hour + 1))
+    return runs
+
+
+@dataclass
+class _Hour:
+    """One UTC hour: per channel loaded, the programmes overlapping it (a channel without any
+    is in ``loaded`` only)."""
+
+    programmes: dict[str, tuple[Programme, ...]] = field(default_factory=dict)
+    loaded: set[str] = field(default_factory=set)
+    size: int = 0  # programmes held
+
+
+class Hours:
+    """The guide's programmes one UTC hour at a time, at one guide version.
+
+    An hour holds, per channel, the programmes overlapping it (one that spans hours is in
+    each). A read loads what it lacks, the channels it asks for in the hours it needs: one range
+    query per run of hours (``load(start, stop, channels)``: the programmes of ``channels``
+    overlapping [start, stop), by channel then start), so a page of the guide reads only its own
+    channels. The least recently used hours are dropped once more than ``budget`` programmes
+    are held (the hours a read needs are kept for it, whatever their size).
+    """
+
+    def __init__(
+        self,
+        load: Callable[[datetime, datetime, Collection[str]], list[Programme]],
+        *,
+        budget: int = HOURS_BUDGET,
+    ) -> None:
+        self._load = load
+        self._budget = budget
+        self._hours: OrderedDict[int, _Hour] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    @property
+    def held(self) -> int:
+        """Programmes held, counted once per hour they are in."""
+        return self._held
+
+    def covering(
+        self, start: datetime, stop: datetime, channels: Collection[str]
+    ) -> dict[str, list[Programme]]:
+        """Per channel of ``channels``, by start, every programme overlapping [start, stop)
+        and maybe others overlapping the same UTC hours (select with a `Timeline`)."""
+        wanted = range(_hour(start), _hour(stop - _MICRO) + 1)
+        with self._lock:
+            self._fill(wanted, set(channels))
+            found: dict[str, list[Programme]] = {c: [] for c in channels}
+            for hour in wanted:
+                self._hours.move_to_end(hour)
+                held = self._hours[hour].programmes
+                for channel, programmes in found.items():
+                    for programme in held.get(channel, ()):
+                        if not programmes or programme.start > programmes[-1].start:
+                            programmes.append(programme)  # one spanning hours: once
+            self._evict(keep=len(wanted))
+        return found
+
+    def _fill(self, wanted: range, channels: set[str]) -> None:
+        lacking: dict[int, set[str]] = {}
+        for hour in wanted:
+            held = self._hours.get(hour)
+            lacking[hour] = channels - held.loaded if held is not None else channels
+        for first, end in _runs([hour for hour in wanted if lacking[hour]]):
+            run = range(first, end)
+            ids = sorted(set().union(*(lacking[hour] for hour in run)))
+            found: dict[int, dict[str, list[Programme]]] = {hour: {} for hour in run}
+            for programme in self._load(_at_hour(first), _at_hour(end), ids):
+                last = min(end, _hour(programme.stop - _MICRO) + 1)
+                for hour in range(max(first, _hour(programme.start)), last):
+                    if programme.channel in lacking[hour]:
+                        found[hour].setdefault(programme.channel, []).append(programme)
+            for hour in run:
+                self._add(hour, lacking[hour], found[hour])
+
+    def _add(self, hour: int, channels: set[str], found: dict[str, list[Programme]]) -> None:
+        held = self._hours.setdefault(hour, _Hour())
+        size = sum(map(len, found.values()))
+        held.programmes.update((c, tuple(p)) for c, p in found.items())
+        held.loaded |= channels
+        held.size += size
+        self._held += size
+
+    def _evict(self, keep: int) -> None:
+        while self._held > self._budget and len(self._hours) > keep:
+            _, dropped = self._hours.popitem(last=False)
+            self._held -= dropped.size
+
+
+@dataclass(frozen=True, eq=False)
 class Prepared:
-    """The guide at one version: channels by number, and their timelines."""
+    """The guide at one version: channels by number, and their programmes by the hour."""
 
     version: int
     channels: tuple[Channel, ...]
-    guide: Guide
+    hours: Hours
 
     @property
     def by_id(self) -> dict[str, Channel]:
@@ -161,11 +280,13 @@ class EpgService:
         *,
         publish_version: Callable[[int], None] = lambda version: None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        hours_budget: int = HOURS_BUDGET,
     ) -> None:
         self.repo = repo
         self.catalog = catalog
         self._publish_version = publish_version
         self._now = now
+        self._hours_budget = hours_budget
         self._prepared: Prepared | None = None
         self._lock = threading.Lock()
 
@@ -175,7 +296,8 @@ class EpgService:
         return self.repo.version()
 
     def prepared(self) -> Prepared:
-        """The in-process guide at the current version, rebuilt when the version moved."""
+        """The in-process guide at the current version, started afresh when the version moved
+        (its programmes are loaded by the hour as reads ask for them)."""
         version = self.repo.version()
         current = self._prepared
         if current is not None and current.version == version:
@@ -185,10 +307,9 @@ class EpgService:
             if current is not None and current.version == version:
                 return current
             # Read after the version: the data can only be newer than its label, and a newer
-            # version rebuilds again.
-            channels = tuple(self.repo.channels())
-            guide = Guide.of(self.repo.programmes(), [c.id for c in channels])
-            self._prepared = Prepared(version, channels, guide)
+            # version starts again.
+            hours = Hours(self.repo.overlapping, budget=self._hours_budget)
+            self._prepared = Prepared(version, tuple(self.repo.channels()), hours)
             return self._prepared
 
     def channels(self) -> list[Channel]:
@@ -203,33 +324,42 @@ class EpgService:
 
     def programmes(self, channel_id: str, start: datetime, stop: datetime) -> list[Programme]:
         """The channel's programmes overlapping [start, stop), by start (unclipped)."""
-        timeline = self.prepared().guide.timelines.get(channel_id)
-        if timeline is None:
-            return []
-        return timeline.window(utc(start), utc(stop))
+        return self.repo.programmes(channel_id, utc(start), utc(stop))
 
     def guide(self, start: datetime, stop: datetime, offset: int, limit: int) -> GuidePage:
         """A page of channels (``offset``, ``limit``) with their programmes overlapping
         [start, stop), unclipped."""
         prepared = self.prepared()
+        start, stop = utc(start), utc(stop)
         page = prepared.channels[offset : offset + limit]
-        window = prepared.guide.window(utc(start), utc(stop), [c.id for c in page])
+        ids = [c.id for c in page]
+        found = prepared.hours.covering(start, stop, ids)
+        window = Guide({c: Timeline(c, tuple(found[c])) for c in ids}).window(start, stop, ids)
         following = offset + limit if offset + limit < len(prepared.channels) else None
         return GuidePage(start, stop, [(c, window[c.id]) for c in page], following)
 
     def now_next(self, now: datetime | None = None) -> NowNextPage:
+        """What every channel shows at ``now`` and the programme after it. The hour of ``now``
+        and the next are read; a channel with nothing starting in them gets its next from SQL."""
         prepared = self.prepared()
         now = utc(now or self._now())
-        found = prepared.guide.now_next(now, [c.id for c in prepared.channels])
-        return NowNextPage(now, [(c, found[c.id]) for c in prepared.channels])
+        ids = [c.id for c in prepared.channels]
+        horizon = _at_hour(_hour(now) + 2)
+        found = prepared.hours.covering(now, horizon, ids)
+        later = [c for c in ids if not any(p.start > now for p in found[c])]
+        for channel, programme in self.repo.first_from(horizon, later).items():
+            found[channel].append(programme)
+        guide = Guide({c: Timeline(c, tuple(found[c])) for c in ids})
+        answers = guide.now_next(now, ids)
+        return NowNextPage(now, [(c, answers[c.id]) for c in prepared.channels])
 
     def export_xmltv(self) -> bytes:
         """Every stored programme as XMLTV; channels whose id is no XMLTV id (no dot) and
-        channels without programmes are left out."""
-        prepared = self.prepared()
-        channels = [c for c in prepared.channels if XMLTV_ID.fullmatch(c.id)]
-        programmes = [p for c in channels for p in prepared.guide.timeline(c.id).programmes]
-        return write_xmltv(channels, programmes)
+        channels without programmes are left out. The programmes are streamed from SQL into
+        the document: none is kept once it is written."""
+        channels = [c for c in self.repo.channels() if XMLTV_ID.fullmatch(c.id)]
+        ids = {c.id for c in channels}
+        return write_xmltv(channels, (p for p in self.repo.each_programme() if p.channel in ids))
 
     def m3u(self, base_url: str) -> str:
         """The channel list for IPTV players, with absolute URLs under ``base_url``."""

@@ -2,7 +2,11 @@
 and the anchors of linear channels.
 
 Reads return the pure domain's values (``epg.model.Channel`` and ``Programme``), never rows, so
-the guide service and the live service work with what ``epg`` speaks. Writes go through
+the guide service and the live service work with what ``epg`` speaks. Reads by time touch only
+the rows in range, whatever the store's size: a channel's timeline has no overlaps (imports
+repair, publishing checks), so "overlapping [start, stop)" is "starting in [start, stop)" (the
+``start`` index, migration 0004) plus, per channel, the latest programme starting before
+``start`` when it runs past it (one probe of ``(channel_id, start)``). Writes go through
 `EpgWrite`, one transaction that bumps the guide version (``epg_state``) on commit, as catalog
 writes bump ``catalog_state``. Anchors are the live service's: they move with the clock, so
 saving one bumps nothing.
@@ -10,11 +14,11 @@ saving one bumps nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, Select, delete, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,6 +34,10 @@ from tv_backend.storage.models import (
 
 _VERSION = select(EpgState.version).where(EpgState.id == 1)
 _CHANNEL_ORDER = (ChannelRow.number, ChannelRow.id)
+_PROGRAMMES = ProgrammeRow.__table__  # read as plain rows: no ORM identity map to fill
+_P = _PROGRAMMES.c
+_STREAM_ROWS = 2000  # rows fetched at a time when streaming the whole store
+_IDS_PER_QUERY = 500  # channel ids bound per query (old SQLite builds allow 999 parameters)
 
 
 def channel_of(row: ChannelRow) -> Channel:
@@ -45,7 +53,8 @@ def channel_of(row: ChannelRow) -> Channel:
     )
 
 
-def programme_of(row: ProgrammeRow) -> Programme:
+def programme_of(row: Any) -> Programme:
+    """The `Programme` of a ``programmes`` row (an ORM ``ProgrammeRow`` or a Core row)."""
     return Programme(
         channel=row.channel_id,
         start=row.start,
@@ -112,6 +121,49 @@ def _overlapping(query, channel_id: str | None, start: datetime | None, stop: da
     return query
 
 
+def _of_channels(column, channel_ids: Collection[str] | None) -> list[ColumnElement[bool]]:
+    if channel_ids is None:
+        return []
+    ids = list(channel_ids)
+    return [column == ids[0]] if len(ids) == 1 else [column.in_(ids)]
+
+
+def _starting(
+    channel_ids: Collection[str] | None, start: datetime, stop: datetime | None
+) -> Select:
+    """Programmes starting in [start, stop): a range of the ``start`` index (or, for named
+    channels, of ``(channel_id, start)``)."""
+    query = select(_PROGRAMMES).where(_P.start >= start, *_of_channels(_P.channel_id, channel_ids))
+    return query if stop is None else query.where(_P.start < stop)
+
+
+def _edge(channel_ids: Collection[str] | None, moment: datetime, *, before: bool) -> Select:
+    """Per channel, the programme with the latest start before ``moment`` (``before``) or the
+    earliest start at or after it: one index probe per channel, driven by ``channels``."""
+    other = _PROGRAMMES.alias("other")
+    if before:
+        edge = select(func.max(other.c.start)).where(other.c.start < moment)
+    else:
+        edge = select(func.min(other.c.start)).where(other.c.start >= moment)
+    wanted = edge.where(other.c.channel_id == ChannelRow.id).scalar_subquery()
+    edges = select(ChannelRow.id, wanted).where(*_of_channels(ChannelRow.id, channel_ids))
+    return select(_PROGRAMMES).where(tuple_(_P.channel_id, _P.start).in_(edges))
+
+
+def _chunks(channel_ids: Collection[str] | None) -> Iterator[list[str] | None]:
+    """``channel_ids`` in lists short enough for any database's bound parameters (None: all)."""
+    if channel_ids is None:
+        yield None
+        return
+    ids = list(channel_ids)
+    for first in range(0, len(ids), _IDS_PER_QUERY):
+        yield ids[first : first + _IDS_PER_QUERY]
+
+
+def _by_channel_and_start(programme: Programme) -> tuple[str, datetime]:
+    return programme.channel, programme.start
+
+
 class EpgRepository:
     """Reads the guide; ``write()`` opens a unit of work that bumps the guide version."""
 
@@ -141,11 +193,45 @@ class EpgRepository:
         stop: datetime | None = None,
     ) -> list[Programme]:
         """Programmes overlapping [start, stop) (either end open when None), of one channel or
-        of all, by channel then start."""
-        query = _overlapping(select(ProgrammeRow), channel_id, start, stop)
-        query = query.order_by(ProgrammeRow.channel_id, ProgrammeRow.start)
+        of all, by channel then start. With a ``start`` only the rows in range are read (see
+        the module docstring)."""
+        if start is None:
+            query = _overlapping(select(_PROGRAMMES), channel_id, start, stop)
+            query = query.order_by(_P.channel_id, _P.start)
+            with self._sessions() as s:
+                return [programme_of(row) for row in s.execute(query)]
+        return self.overlapping(start, stop, None if channel_id is None else [channel_id])
+
+    def overlapping(
+        self, start: datetime, stop: datetime | None, channel_ids: Collection[str] | None = None
+    ) -> list[Programme]:
+        """Programmes of ``channel_ids`` (None: every channel) overlapping [start, stop)
+        (``stop`` None: open), by channel then start; reads only the rows in range."""
+        rows: list[Any] = []
         with self._sessions() as s:
-            return [programme_of(row) for row in s.scalars(query)]
+            for ids in _chunks(channel_ids):
+                rows += s.execute(_edge(ids, start, before=True).where(_P.stop > start))
+                rows += s.execute(_starting(ids, start, stop))
+        return sorted(map(programme_of, rows), key=_by_channel_and_start)
+
+    def first_from(self, moment: datetime, channel_ids: Collection[str]) -> dict[str, Programme]:
+        """Per channel of ``channel_ids``, its first programme starting at or after ``moment``
+        (channels with none are left out)."""
+        found: dict[str, Programme] = {}
+        with self._sessions() as s:
+            for ids in _chunks(channel_ids):
+                rows = s.execute(_edge(ids, moment, before=False))
+                found.update((row.channel_id, programme_of(row)) for row in rows)
+        return found
+
+    def each_programme(self, channel_ids: Collection[str] | None = None) -> Iterator[Programme]:
+        """Every stored programme (of ``channel_ids``, None: all), by channel then start,
+        streamed a few thousand rows at a time: nothing but the caller holds them."""
+        query = select(_PROGRAMMES).where(*_of_channels(_P.channel_id, channel_ids))
+        query = query.order_by(_P.channel_id, _P.start).execution_options(yield_per=_STREAM_ROWS)
+        with self._sessions() as s:
+            for row in s.execute(query):
+                yield programme_of(row)
 
     def schedule(self, channel_id: str) -> tuple[dict, dict | None] | None:
         """A channel's schedule definition and calendar (JSON), or None when it has none."""

@@ -215,7 +215,10 @@ class ProgrammeRow(Base):
     """One programme of a channel's timeline (``epg.model.Programme``), UTC, unique start."""
 
     __tablename__ = "programmes"
-    __table_args__ = (Index("ix_programmes_channel_start", "channel_id", "start", unique=True),)
+    __table_args__ = (
+        Index("ix_programmes_channel_start", "channel_id", "start", unique=True),
+        Index("ix_programmes_start", "start"),  # time-range reads of every channel (0004)
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel_id: Mapped[str] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
     start: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -96,6 +96,30 @@ def test_guide_outside_the_programmes_answers_empty_timelines(client, imported):
     assert [c["programmes"] for c in body["channels"]] == [[], [], []]
 
 
+def test_guide_far_into_a_long_programme_shows_it_from_its_real_start(client, imported):
+    # hnjy1's 节目预告 runs 09:30 to 08:00 the next day (Changsha): this window is 19.5 h into it.
+    body = client.get(f"{GUIDE}?start=2026-12-01T05:00:00%2B08:00&hours=1").get_json()
+    by_id = {c["id"]: c["programmes"] for c in body["channels"]}
+    assert [(p["title"]["zh"], p["start"]) for p in by_id["hnjy1.edutv.cn"]] == [
+        ("节目预告", "2026-11-30T01:30:00Z")
+    ]
+    assert by_id["hnjy2.edutv.cn"] == by_id["kids.edutv.cn"] == []
+
+
+def test_now_next_in_a_long_programme_and_after_the_last(client, imported):
+    body = client.get("/api/v1/guide/now?at=2026-11-30T20:00:00%2B08:00").get_json()
+    by_id = {c["id"]: c for c in body["channels"]}
+    assert by_id["hnjy1.edutv.cn"]["now"]["title"]["zh"] == "节目预告"
+    assert [by_id[c]["now"] for c in IDS[1:]] == [None, None]
+    assert [by_id[c]["next"] for c in IDS] == [None, None, None]
+    early = client.get("/api/v1/guide/now?at=2026-11-29T00:00:00Z").get_json()
+    assert [c["next"]["start"] for c in early["channels"]] == [
+        "2026-11-30T00:00:00Z",  # a day away: past the hours now/next reads
+        "2026-11-30T00:00:00Z",
+        "2026-11-30T02:00:00Z",
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
