@@ -8,14 +8,12 @@ has its own body so a URI says which item it belongs to.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
-from types import ModuleType
 
+import hls_rules as hls
 import m3u8
 import pytest
 
@@ -37,18 +35,6 @@ T0 = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
 CODECS = "avc1.4d401f,mp4a.40.2"
 LADDER = (("180p", "320x180"), ("240p", "426x240"), ("360p", "640x360"))
 SECOND = timedelta(seconds=1)
-
-
-def _load(path: Path) -> ModuleType:
-    """A shared test helper by path (tests/ is no package: --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hls = _load(Path(__file__).resolve().parents[1] / "hls_rules.py")
 
 
 def at(seconds: float) -> datetime:

@@ -389,17 +389,12 @@ class RedisDecisions:
         return [None if v is None else v.decode() for v in found]
 
     def _call(self, fn: Callable[[], object]) -> object:
-        if not self._breaker.allow():
-            return _DOWN
-        try:
-            result = fn()
-        except redis.RedisError as error:
-            if not self._breaker.tripped:
-                log.warning("redis unavailable, relay decisions are local: %s", error)
-            self._breaker.failure()
-            return _DOWN
-        if self._breaker.success():
-            log.warning("redis is back: relay decisions are shared again")
+        result, _recovered = self._breaker.call(
+            fn,
+            _DOWN,
+            down="redis unavailable, relay decisions are local",
+            back="redis is back: relay decisions are shared again",
+        )
         return result
 
 

@@ -131,6 +131,28 @@ class Breaker:
         was_open, self.tripped = self.tripped, False
         return was_open
 
+    def call(
+        self, fn: Callable[[], object], default: object, *, down: str, back: str
+    ) -> tuple[object, bool]:
+        """``fn()`` unless the breaker is open; a Redis error opens it and gives ``default``.
+
+        Logs ``down`` (with the error) when it opens and ``back`` when a call closes it again;
+        returns the result and whether this call closed it (what was missed may need redoing).
+        """
+        if not self.allow():
+            return default, False
+        try:
+            result = fn()
+        except redis.RedisError as exc:
+            if not self.tripped:
+                log.warning("%s: %s", down, exc)
+            self.failure()
+            return default, False
+        recovered = self.success()
+        if recovered:
+            log.warning("%s", back)
+        return result, recovered
+
 
 # KEYS[1] = version key; ARGV[1] = key prefix before the version, ARGV[2] = name
 _LOOKUP = """
@@ -221,17 +243,10 @@ class RedisCache:
         return f"{self._prefix}{version}:{name}"
 
     def _call(self, fn: Callable[[], object], default: object = None) -> object:
-        if not self._breaker.allow():
-            return default
-        try:
-            result = fn()
-        except redis.RedisError as exc:
-            if not self._breaker.tripped:
-                log.warning("redis unavailable, serving from SQL: %s", exc)
-            self._breaker.failure()
-            return default
-        if self._breaker.success():
-            log.warning("redis is back")
+        result, recovered = self._breaker.call(
+            fn, default, down="redis unavailable, serving from SQL", back="redis is back"
+        )
+        if recovered:
             self._resync = True
         return result
 

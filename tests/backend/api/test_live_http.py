@@ -9,7 +9,6 @@ around the real clock, since the blueprint asks for ``datetime.now(UTC)``.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import threading
@@ -17,8 +16,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
+import hls_rules as hls
 import m3u8
 import pytest
 from flask import Flask, request, send_from_directory
@@ -35,18 +35,6 @@ LATER = "hn-edu-2"  # starts in an hour
 CLASS = "hn-edu-3"  # a live class on air (its upstream unreachable: the recording plays)
 PAST = "hn-edu-4"  # on air for two hours: catch-up of its first programme
 NONE = "hn-edu-5"  # keeps no catch-up (catchup_days 0)
-
-
-def _load(path: Path) -> ModuleType:
-    """A shared test helper by path (tests/ is no package: --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hls = _load(Path(__file__).resolve().parents[2] / "hls_rules.py")
 
 
 def write_lesson(root: Path, key: str, segments: int) -> str:

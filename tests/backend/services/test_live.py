@@ -9,7 +9,6 @@ guide is an in-memory `LiveSource`; time is driven by the test (``now`` and the 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 import uuid
@@ -17,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
-from types import ModuleType
 
+import hls_rules as hls
 import m3u8
 import pytest
 import redis
@@ -32,18 +31,6 @@ CHANNEL = "hn-edu-1"
 T0 = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
 LADDER = (("180p", "320x180"), ("360p", "640x360"))
 RECHECK = 5.0
-
-
-def _load(path: Path) -> ModuleType:
-    """A shared test helper by path (tests/ is no package: --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hls = _load(Path(__file__).resolve().parents[2] / "hls_rules.py")
 
 
 def at(seconds: float) -> datetime:
