@@ -64,7 +64,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
@@ -274,13 +274,17 @@ class Period:
     """A block of the bell schedule: ``start`` to ``stop`` local time, filled from ``source``.
 
     ``source=None`` makes a break (课间), filled with filler under the period's name. A
-    ``stop`` of ``time(0)`` is the midnight ending the day.
+    ``stop`` of ``time(0)`` is the midnight ending the day. ``live``: the period is a live class
+    (三个课堂) from the classroom encoder at that HTTP(S) URL; it is one programme over the
+    whole period, and the source's next item is its recording, played when the class is not
+    on the air.
     """
 
     start: time
     stop: time
     source: str | None = None
     name: Texts = field(default_factory=dict)
+    live: str | None = None
 
     def label(self, number: int) -> str:
         """How errors name the period: ``period 3 '第三节' (10:00-09:40)``."""
@@ -299,6 +303,8 @@ class Period:
         data["stop"] = _clock(self.stop, end=True)
         if self.source is not None:
             data["source"] = self.source
+        if self.live is not None:
+            data["live"] = self.live
         return data
 
 
@@ -324,6 +330,13 @@ class DayTemplate:
                     )
             if period.source is not None:
                 _check_id(f"{where}: {period.label(number)}: source", period.source)
+            if period.live is not None and (
+                period.source is None or not period.live.startswith(("http://", "https://"))
+            ):
+                raise EpgError(
+                    f"{where}: {period.label(number)}: a live class needs a source (its "
+                    f"recording) and an HTTP(S) encoder URL, not {period.live!r}"
+                )
             start, stop = _seconds(period.start), _seconds(period.stop, end=True)
             if stop < start:
                 raise EpgError(f"{where}: {period.label(number)} ends before it starts")
@@ -521,6 +534,7 @@ class Schedule:
                         p.time("stop", end=True),
                         p.text("source", None),
                         p.texts("name", {}),
+                        p.text("live", None),
                     )
                 )
             templates.append(
@@ -724,6 +738,8 @@ class _Builder:
             return self.cover(slot.start, slot.stop, filler, slot.period.name or filler.title)
         source = self.sources[slot.period.source]
         seconds = int((slot.stop - slot.start).total_seconds())
+        if slot.period.live is not None:  # one live programme; the next item is its recording
+            return [self.live_class(day, template, slot, source, positions)]
         if source.order is Order.IN_ORDER:
             plays, positions[source.id] = _in_order(
                 source.items, positions.get(source.id, 0), seconds
@@ -734,6 +750,25 @@ class _Builder:
             plays = _shuffled(source.items, seconds, random.Random(seed), cut=True)
         out, cursor = self.place(plays, slot.start, filler=False)
         return out + self.cover(cursor, slot.stop, filler, filler.title)
+
+    def live_class(
+        self,
+        day: date,
+        template: DayTemplate | None,
+        slot: _Slot,
+        source: Source,
+        positions: dict[str, int],
+    ) -> Programme:
+        if source.order is Order.IN_ORDER:
+            position = positions.get(source.id, 0)
+            item = source.items[position % len(source.items)]
+            positions[source.id] = position + 1
+        else:
+            template_id = template.id if template else ""
+            seed = f"{self.channel.id}|{day.isoformat()}|{template_id}|{_clock(slot.period.start)}"
+            item = random.Random(seed).choice(source.items)
+        programme = item.programme(self.channel.id, slot.start, slot.stop)
+        return replace(programme, live=True, source=slot.period.live)
 
     def place(
         self, plays: list[Play], start: datetime, *, filler: bool

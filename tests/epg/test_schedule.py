@@ -474,6 +474,47 @@ def test_breaks_gaps_and_the_hours_around_the_template():
     assert_whole_days(guide, SHANGHAI, MONDAY, 1)
 
 
+ENCODER = "http://school.example.cn/live/class1/master.m3u8"
+
+
+def test_a_live_period_is_one_live_programme_whose_recording_is_the_next_lesson():
+    periods = (
+        Period(time(8), time(8, 40), "math", {"zh": "第一节"}),
+        Period(time(8, 50), time(9, 30), "math", {"zh": "第二节"}, live=ENCODER),
+        Period(time(10), time(10, 40), "math", {"zh": "第三节"}),
+    )
+    schedule = Schedule(MONDAY, (DayTemplate("t", periods),), (Rule("r", "t"),))
+    math = source("math", 20, count=9)  # two 20-minute lessons fit a period
+    guide = build(SHANGHAI, schedule, [math], MONDAY, 1)
+    assert local_slots(guide)[1:8] == [
+        ("08:00", "08:20", "math 1", False),
+        ("08:20", "08:40", "math 2", False),
+        ("08:40", "08:50", BREAK["zh"], True),
+        ("08:50", "09:30", "math 3", False),  # the whole period, one programme
+        ("09:30", "10:00", BREAK["zh"], True),
+        ("10:00", "10:20", "math 4", False),  # the course goes on after the live class
+        ("10:20", "10:40", "math 5", False),
+    ]
+    live = [p for p in guide if p.live]
+    assert [(p.source, p.lesson_id) for p in live] == [(ENCODER, math.items[2].lesson_id)]
+    assert Schedule.from_dict(json.loads(json.dumps(schedule.to_dict()))) == schedule
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        (Period(time(8), time(9), None, {}, live=ENCODER), "needs a source"),
+        (
+            Period(time(8), time(9), "math", {}, live="rtmp://x/y"),
+            r"HTTP\(S\) encoder URL, not .rtmp",
+        ),
+    ],
+)
+def test_a_live_period_needs_its_recording_and_an_http_encoder(period: Period, message: str):
+    with pytest.raises(EpgError, match=message):
+        DayTemplate("t", (period,))
+
+
 def test_a_filler_source_plays_before_the_card():
     clips = source("clips", [4, 3], Order.SHUFFLED)
     guide = build(

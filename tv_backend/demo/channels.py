@@ -4,6 +4,9 @@ Each channel plays the demo courses of its theme. A school day follows a bell sc
 (25-minute periods from 07:30, 10-minute breaks, an evening block); weekends, holidays and the
 vacation follow a looser day of 55-minute blocks. The calendar is the 2026-2027 autumn term
 with its holidays and one 调休 make-up day, so the guide shows what a family would see.
+三个课堂 is the live channel: every period of its day is a live class from the classroom
+encoder at ``live_url`` (``scripts/live-class.sh`` plays that classroom in the demo), and the
+class's recorded lesson plays whenever the encoder is not on the air.
 Everything goes through `EpgService` (validation, the overlap check, one version bump per
 write), as an operator's console would.
 """
@@ -39,6 +42,7 @@ class DemoChannel:
     name_en: str
     group_zh: str
     courses: Callable[[DemoCourse], bool]  # which demo courses it plays
+    live: bool = False  # its periods are live classes (三个课堂)
 
 
 CHANNELS: tuple[DemoChannel, ...] = (
@@ -53,22 +57,30 @@ CHANNELS: tuple[DemoChannel, ...] = (
     DemoChannel("daguo.hnedu.tv", 5, "大国长技", "Great Crafts", "专题教育",
                 lambda c: c.series in ("daguo", "weilai", "kepu")),
     DemoChannel("sangeketang.hnedu.tv", 6, "三个课堂", "Three Classrooms", "三个课堂",
-                lambda c: c.series in ("sangeketang", "shuxiang", "xinli", "jiating")),
+                lambda c: c.series in ("sangeketang", "shuxiang", "xinli", "jiating"), live=True),
 )  # fmt: skip
 
 
 def seed_channels(
-    epg: EpgService, course_ids: dict[str, int], *, start: date, days: int = 7
+    epg: EpgService,
+    course_ids: dict[str, int],
+    *,
+    start: date,
+    days: int = 7,
+    live_url: str | None = None,
 ) -> list[str]:
     """Create or replace the demo channels, their schedules, and ``days`` of guide from
-    ``start``; ``course_ids`` maps demo course keys to catalog ids. One line per channel."""
+    ``start``; ``course_ids`` maps demo course keys to catalog ids; ``live_url`` is the
+    classroom encoder of the live channel (None: it plays its recordings). One line per
+    channel."""
     lines = []
     for channel in CHANNELS:
         sources = [f"course-{course_ids[c.key]}" for c in COURSES if channel.courses(c)]
         if not sources:
             raise ValueError(f"demo channel {channel.id} plays no course of the catalog")
         epg.put_channel(channel.id, _channel_values(channel))
-        epg.put_schedule(channel.id, schedule(sources), CALENDAR)
+        live = live_url if channel.live else None
+        epg.put_schedule(channel.id, schedule(sources, live=live), CALENDAR)
         report = epg.publish(channel.id, start, days)
         lines.append(f"{channel.number} {channel.name_zh}: {report.programmes} programmes")
     return lines
@@ -84,16 +96,17 @@ def _channel_values(channel: DemoChannel) -> dict:
     }
 
 
-def schedule(sources: Sequence[str]) -> dict:
+def schedule(sources: Sequence[str], *, live: str | None = None) -> dict:
     """A school day of 25-minute periods and a weekend of 55-minute blocks over ``sources``
-    in turn; the schedule's JSON, as the operator API takes it."""
+    in turn, each a live class from the encoder at ``live`` if given; the schedule's JSON, as
+    the operator API takes it."""
     return {
         "epoch": "2026-09-01",
         "templates": [
             {"id": "school", "name": {"zh": "上学日"},
-             "periods": _periods(sources, time(7, 30), time(21, 30), 25, 10)},
+             "periods": _periods(sources, time(7, 30), time(21, 30), 25, 10, live)},
             {"id": "weekend", "name": {"zh": "周末"},
-             "periods": _periods(sources, time(8, 0), time(22, 0), 55, 5)},
+             "periods": _periods(sources, time(8, 0), time(22, 0), 55, 5, live)},
         ],
         "rules": [
             {"id": "school-days", "template": "school", "priority": 10, "kinds": ["school"]},
@@ -104,7 +117,7 @@ def schedule(sources: Sequence[str]) -> dict:
 
 
 def _periods(
-    sources: Sequence[str], first: time, last: time, minutes: int, pause: int
+    sources: Sequence[str], first: time, last: time, minutes: int, pause: int, live: str | None
 ) -> list[dict]:
     periods, at, number = [], first.hour * 60 + first.minute, 0
     end = last.hour * 60 + last.minute
@@ -116,6 +129,7 @@ def _periods(
                 "start": _clock(at),
                 "stop": _clock(at + minutes),
                 "source": source,
+                **({"live": live} if live else {}),
             }
         )
         at += minutes

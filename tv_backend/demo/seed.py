@@ -3,7 +3,8 @@
 The demo goes through the same door as any city platform's courses: it writes a catalog feed
 (``<media>/demo-feed.json``) and imports it with ``CatalogImport``. Media already built is
 reused, so a second run takes seconds. With every course in, the themed channels
-(`tv_backend.demo.channels`) are programmed from yesterday to a week ahead.
+(`tv_backend.demo.channels`) are programmed from yesterday to a week ahead, the live one
+(三个课堂) with its classes from the demo classroom encoder (`live_class_url`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from tv_backend.media.ladder import BODY_VARIANTS, LessonMedia, LessonSpec, buil
 from tv_backend.media.playlists import write_webvtt
 from tv_backend.media.posters import render_poster
 from tv_backend.schemas.catalog_feed import FEED_FORMAT, load_feed
+from tv_backend.settings import Settings
 from tv_backend.storage.catalog import Taxonomy
+
+LIVE_CLASS = "class1"  # the demo classroom: scripts/live-class.sh publishes it (make demo)
 
 Progress = Callable[[int, int], None]
 
@@ -74,11 +78,22 @@ def seed(
         today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
         keys = {f"demo:{c.key}": c.key for c in courses}
         channels = seed_channels(
-            svc.epg, {keys[k]: v for k, v in ids.items()}, start=today - timedelta(days=1), days=8
+            svc.epg,
+            {keys[k]: v for k, v in ids.items()},
+            start=today - timedelta(days=1),
+            days=8,
+            live_url=live_class_url(svc.settings),
         )
     return SeedReport(
         len(courses), len(specs), report.created, report.updated, report.version, channels
     )
+
+
+def live_class_url(settings: Settings, name: str = LIVE_CLASS) -> str:
+    """Where ``scripts/live-class.sh <name>`` publishes, as the backend serves it (/media)."""
+    media = settings.media_url.rstrip("/")
+    base = media if media.startswith(("http://", "https://")) else f"http://{settings.bind}{media}"
+    return f"{base}/live/{name}/master.m3u8"
 
 
 def _lesson_specs(course: DemoCourse) -> list[LessonSpec]:

@@ -1,4 +1,5 @@
-"""The demo's themed channels: a week of timetable from templates, and every one on air."""
+"""The demo's themed channels: a week of timetable from templates, every one on air, and the
+live channel's periods live classes from the demo classroom."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from epg.timeline import Span, check
 from tv_backend.demo.channels import CHANNELS
+from tv_backend.demo.seed import live_class_url
 
 pytestmark = [pytest.mark.media, pytest.mark.slow]
 
@@ -26,6 +28,8 @@ def test_six_channels_carry_a_week_of_timetable_without_overlaps_or_gaps(demo):
         lessons = [p for p in week if not p.filler]
         assert lessons and all(p.lesson_id and p.course_id for p in lessons)
         assert any(p.title_in("zh").startswith("课间") for p in week if p.filler)
+        live = {p.source for p in lessons if p.live}
+        assert live == ({live_class_url(svc.settings)} if channel.live else set()), channel.id
 
 
 def test_every_channel_is_on_air_now_with_now_and_next(demo):
