@@ -13,8 +13,10 @@ help:
 	@echo "make lint   ruff and the import contracts"
 	@echo "make bench  catalog throughput (gunicorn against nginx), TV client responsiveness"
 
+demo: export TV_REDIS_URL ?= redis://127.0.0.1:6379/0
 demo:
 	@scripts/bootstrap.sh demo
+	@scripts/services.sh redis
 	$(VENV)/edutv seed-demo
 	@scripts/demo.sh
 

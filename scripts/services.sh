@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Start (or reuse) the local services the tests use: Redis and PostgreSQL on loopback.
 # Creates the PostgreSQL role `edutv` (password `edutv`, CREATEDB) the tests connect as.
+#   scripts/services.sh         Redis and PostgreSQL (tests, benchmarks)
+#   scripts/services.sh redis   Redis only (the demo: its gunicorn workers share it)
 set -euo pipefail
+only="${1:-}"
 
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
@@ -16,6 +19,8 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     --appendonly no --dir /var/lib/redis --logfile /var/log/redis/edutv.log
   for _ in $(seq 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
+
+if [ "$only" = "redis" ]; then exit 0; fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   echo "starting PostgreSQL"
