@@ -174,6 +174,9 @@ class WatchedLessonSchema(Schema):
     position_s = fields.Float(metadata={"description": "Where to resume, seconds."})
     duration_s = fields.Float()
     coverage = fields.Float(metadata={"description": "Fraction of the seconds played, 0 to 1."})
+    watched_s = fields.Float(
+        metadata={"description": "Seconds of the lesson played, each second once (coverage)."}
+    )
     completed = fields.Boolean(metadata={"description": "90% played; never undone."})
     updated_at = fields.DateTime(format="iso", metadata={"description": "Latest client time."})
 

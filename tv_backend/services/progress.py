@@ -1,24 +1,51 @@
 """Viewing progress: what each viewer played of each lesson, where to resume, what to continue.
 
-The TV writes progress events to an outbox on the box and sends them in batches
+The TV writes progress events to an outbox on the box (SQLite) and sends them in batches
 (``POST /api/v1/progress``, docs/progress-api.md); it deletes an event once it is acked or
 rejected. `ProgressService.record` applies each event once: an event id the device sent before
-is acked and changes nothing. Per viewer and lesson it keeps a `LessonState`:
+is acked and changes nothing.
 
-- **Resume position**: the position of the event with the latest client time; an equal time
-  goes to the later arrival (the later event of a batch, or of a later batch). A client time
-  ahead of the server's clock counts as the arrival time: an event cannot have happened after
-  it arrived, and a box whose clock runs ahead would otherwise pin its position for good. No
-  minimum length: a 2-minute clip resumes like a 2-hour lecture.
-- **Coverage**: the seconds actually played, kept as merged ``[start, end]`` intervals. A
-  lesson watched straight through is one pair and a few seeks make a few, so even a 2-hour
-  lesson's list is tiny, the union is a sort and a sweep, and coverage is exact to the
-  millisecond; a bitmap per second would cost 900 bytes for every 2-hour lesson whatever was
-  played and round every seek to the second. Gaps under `MERGE_GAP_S` are closed when merging
-  (they are the jitter between two reports, not skipped content), which also bounds the list at
-  one pair per second of lesson whatever a client sends.
-- **Completed**: once the covered seconds reach `COMPLETE_AT` of the duration; never undone.
-  Scrubbing to the end plays nothing in between, so it completes nothing.
+Per viewer and lesson it keeps a `LessonState`, and every field has a merge rule that is
+commutative, associative and idempotent, so the state is a function of the *set* of events
+received: two TVs that were offline converge to the same state whatever order (and however
+many times) their batches arrive. `merge_states` is that merge; applying an event is merging
+the state the event alone describes (`LessonState.of`).
+
+- **Resume position**: the position of the event with the greatest ``(time, position,
+  duration)``: the latest time wins, and an exact tie (the same millisecond, in practice never
+  two boxes, at most one box's own two events) goes to the further position, whichever
+  arrived first. Not the event id: the row does not keep it, ids are only unique per device,
+  and a random id says no more about which came last than the position does; ordering by the
+  values alone lets two viewers' rows merge (sign-in) by the same rule without their events.
+  No minimum length: a 2-minute clip resumes like a 2-hour lecture.
+- **Time**: an event's time is its client time, unless the box's clock runs ahead of the
+  server's: a batch whose latest client time is later than the server's clock on arrival is
+  moved back *as a whole* by that much. An event cannot have happened after it arrived, and a
+  box a year ahead would otherwise pin its position for a year; moving the batch (rather than
+  clamping each event to the arrival) keeps the order of the box's own events, where clamping
+  would tie them all. The time is fixed when the event is first received (a replay changes
+  nothing), so the merge stays a function of the events received.
+- **Coverage**: the seconds actually played, kept as merged ``[start, end]`` intervals: their
+  union, ends rounded to the millisecond before merging (so merging merged lists is merging
+  everything at once). A lesson watched straight through is one pair and a few seeks make a
+  few, so even a 2-hour lesson's list is tiny, the union is a sort and a sweep, and coverage is
+  exact to the millisecond; a bitmap per second would cost 900 bytes for every 2-hour lesson
+  whatever was played and round every seek to the second. Gaps up to `MERGE_GAP_S` are closed
+  (they are the jitter between two reports, not skipped content), which also bounds the list
+  at one pair per second of lesson whatever a client sends.
+- **Watched seconds** (``covered_s``): the seconds of ``[0, duration]`` inside the coverage,
+  so two TVs playing the same minute, or a replayed stretch, count it once.
+- **Completed**: once the watched seconds reach `COMPLETE_AT` of the duration (the duration of
+  the resume position's event); never undone, so a merge is completed if either side was.
+  Scrubbing to the end plays nothing in between, so it completes nothing. While a lesson's
+  events report one duration (one media file) this is exact whatever the order; if the
+  duration changes (a re-cut), a completion reached under the old one is kept, and whether the
+  old one was ever judged with enough seconds can depend on what had arrived by then.
+- ``completed_at``: the latest event time known when the lesson was first seen completed
+  (the earliest such, when merging). It is never before the moment 90% was reached, but a
+  late batch can make it later than that moment, so it alone depends on the order of arrival:
+  the exact moment would need each second's play time, which the intervals do not keep. The
+  API does not show it.
 
 `ProgressService.progress` lists a viewer's lessons and "continue watching": per course the
 resume rule of the TV (``tv_client.progress.resume_from``) with "done" meaning completed, the
@@ -33,7 +60,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import reduce
 from typing import Any
 
 from tv_backend.services.errors import ServiceError
@@ -93,14 +121,19 @@ class BatchResult:
 def merge_intervals(
     intervals: Iterable[Sequence[float]], gap: float = MERGE_GAP_S
 ) -> tuple[Interval, ...]:
-    """The union of ``intervals`` as sorted, disjoint pairs; gaps up to ``gap`` are closed."""
+    """The union of ``intervals`` as sorted, disjoint pairs; gaps up to ``gap`` are closed.
+
+    Ends are rounded to the millisecond first, so the answer only ever holds input ends and
+    merging merged lists gives what merging everything at once gives.
+    """
+    pairs = sorted((round(float(s), 3), round(float(e), 3)) for s, e in intervals)
     merged: list[list[float]] = []
-    for start, end in sorted((float(s), float(e)) for s, e in intervals if e > s):
+    for start, end in (pair for pair in pairs if pair[1] > pair[0]):
         if merged and start <= merged[-1][1] + gap:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return tuple((round(start, 3), round(end, 3)) for start, end in merged)
+    return tuple((start, end) for start, end in merged)
 
 
 def covered_seconds(intervals: Iterable[Interval], duration_s: float) -> float:
@@ -114,13 +147,26 @@ class LessonState:
 
     position_s: float
     duration_s: float
-    watched_at: datetime  # the client time the position is from
+    watched_at: datetime  # the time of the event the position is from
     played: tuple[Interval, ...] = ()
     completed: bool = False
     completed_at: datetime | None = None
 
+    @classmethod
+    def of(cls, event: ProgressEvent, at: datetime) -> LessonState:
+        """What ``event`` alone says, ``at`` being its time (see the module docstring)."""
+        position = min(event.position_s, event.duration_s)
+        played = merge_intervals(event.played)
+        return cls(position, event.duration_s, at, played).settled()
+
+    @property
+    def resume_key(self) -> tuple[datetime, float, float]:
+        """The order of resume positions: the latest, then the further (then the longer)."""
+        return (self.watched_at, self.position_s, self.duration_s)
+
     @property
     def covered_s(self) -> float:
+        """The watched seconds: those of the lesson inside the played intervals."""
         return covered_seconds(self.played, self.duration_s)
 
     @property
@@ -129,21 +175,14 @@ class LessonState:
         return min(1.0, self.covered_s / self.duration_s) if self.duration_s > 0 else 0.0
 
     def apply(self, event: ProgressEvent, at: datetime) -> LessonState:
-        """This state after ``event``, which happened at ``at`` and arrived after the others."""
-        played = merge_intervals([*self.played, *event.played])
-        if at < self.watched_at:  # an older event: its seconds count, its position does not
-            return replace(self, played=played).settled(at)
-        position = min(event.position_s, event.duration_s)
-        moved = replace(
-            self, position_s=position, duration_s=event.duration_s, watched_at=at, played=played
-        )
-        return moved.settled(at)
+        """This state and ``event``, whose time is ``at``, merged (in whatever order)."""
+        return merge_states(self, LessonState.of(event, at))
 
-    def settled(self, at: datetime) -> LessonState:
-        """Completed from ``at`` if the covered seconds now reach `COMPLETE_AT`."""
+    def settled(self) -> LessonState:
+        """Completed (as of the latest time) if the watched seconds now reach `COMPLETE_AT`."""
         if self.completed or self.covered_s < COMPLETE_AT * self.duration_s:
             return self
-        return replace(self, completed=True, completed_at=at)
+        return replace(self, completed=True, completed_at=self.watched_at)
 
     def values(self) -> dict[str, Any]:
         """The state as ``lesson_progress`` column values."""
@@ -170,9 +209,10 @@ class LessonState:
 
 
 def merge_states(a: LessonState, b: LessonState) -> LessonState:
-    """One lesson's progress from two viewers: the position of the later client time (``a``'s
-    on a tie), the union of the played seconds, completed if either was (or the union is)."""
-    latest = b if b.watched_at > a.watched_at else a
+    """One lesson's progress from two sources, the same whichever is ``a``: the position of the
+    greatest `LessonState.resume_key`, the union of the played seconds, completed if either
+    was (or the union is), at the earlier ``completed_at``."""
+    latest = b if b.resume_key > a.resume_key else a
     completed_at = [t for t in (a.completed_at, b.completed_at) if t is not None]
     merged = replace(
         latest,
@@ -180,7 +220,7 @@ def merge_states(a: LessonState, b: LessonState) -> LessonState:
         completed=a.completed or b.completed,
         completed_at=min(completed_at, default=None),
     )
-    return merged.settled(latest.watched_at)
+    return merged.settled()
 
 
 def merge_progress(
@@ -225,6 +265,7 @@ class WatchedLesson:
     position_s: float
     duration_s: float
     coverage: float
+    watched_s: float
     completed: bool
     updated_at: datetime
 
@@ -265,15 +306,16 @@ class ProgressService:
 
     def _apply(self, device: str, events: list[ProgressEvent]) -> None:
         now = self._now().astimezone(UTC)
+        ahead = clock_ahead(events, now)
         with self.repo.write() as write:
             viewers = write.viewer_ids(device, {e.profile for e in events}, {"created_at": now})
             rows = [_event_row(e, viewers[e.profile], now) for e in events]
             fresh = write.claim(device, rows)
-            by_key: dict[Key, list[tuple[ProgressEvent, datetime]]] = {}
+            by_key: dict[Key, list[LessonState]] = {}
             for event in (e for e in events if e.id in fresh):
-                at = min(event.client_time.astimezone(UTC), now)
+                at = event.client_time.astimezone(UTC) - ahead
                 key = (viewers[event.profile], event.lesson_id)
-                by_key.setdefault(key, []).append((event, at))
+                by_key.setdefault(key, []).append(LessonState.of(event, at))
             if by_key:
                 _update_lessons(write, by_key)
 
@@ -304,21 +346,20 @@ class ProgressService:
         return [ContinueItem(courses[c], *resume) for _, c, resume in found if c in courses]
 
 
-def _update_lessons(
-    write: ProgressWrite, by_key: Mapping[Key, list[tuple[ProgressEvent, datetime]]]
-) -> None:
-    # A lesson's first row starts at position 0 "as of" its earliest event, which therefore
-    # replaces it (equal times go to the later arrival).
-    blanks = {
-        key: LessonState(0.0, items[0][0].duration_s, min(at for _, at in items)).values()
-        for key, items in by_key.items()
-    }
-    current = write.lock(blanks)
-    for key, items in by_key.items():
-        state = LessonState.from_values(current[key])
-        for event, at in items:
-            state = state.apply(event, at)
-        write.save(key, state.values())
+def clock_ahead(events: Iterable[ProgressEvent], now: datetime) -> timedelta:
+    """How far the box's clock is at least ahead of ``now``: how far its batch's latest client
+    time is (zero for a clock that is not ahead)."""
+    latest = max(event.client_time for event in events)
+    return max(latest - now, timedelta(0))
+
+
+def _update_lessons(write: ProgressWrite, by_key: Mapping[Key, list[LessonState]]) -> None:
+    # A lesson seen for the first time starts as its events merged; merging them into that row
+    # again changes nothing, so a new row and an existing one take the same path.
+    news = {key: reduce(merge_states, states) for key, states in by_key.items()}
+    current = write.lock({key: state.values() for key, state in news.items()})
+    for key, new in news.items():
+        write.save(key, merge_states(LessonState.from_values(current[key]), new).values())
 
 
 def _first_of_each_id(events: Iterable[ProgressEvent]) -> list[ProgressEvent]:
@@ -360,6 +401,7 @@ def _watched(row: Mapping[str, Any]) -> WatchedLesson:
         position_s=state.position_s,
         duration_s=state.duration_s,
         coverage=round(state.coverage, 4),
+        watched_s=round(state.covered_s, 3),
         completed=state.completed,
         updated_at=state.watched_at,
     )

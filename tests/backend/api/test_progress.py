@@ -75,6 +75,7 @@ def test_a_batch_is_acked_and_read_back(client, courses, fractions):
             "position_s": 40.0,
             "duration_s": 600.0,
             "coverage": 0.05,
+            "watched_s": 30.0,
             "completed": False,
             "updated_at": "2025-09-01T11:00:40+00:00",
         }
@@ -111,8 +112,25 @@ def test_the_resume_position_is_the_latest_client_time_whatever_the_arrival(clie
     found = lesson(client, lesson_id)
     assert (found["position_s"], found["coverage"]) == (300.0, round(20 / 600, 4))
     assert found["updated_at"] == "2025-09-01T11:05:00+00:00"
-    post(client, event(lesson_id, 42, t=300))  # the same time: the later arrival wins
-    assert lesson(client, lesson_id)["position_s"] == 42.0
+    post(client, event(lesson_id, 42, t=300))  # the same time: the further position wins
+    assert lesson(client, lesson_id)["position_s"] == 300.0
+    post(client, event(lesson_id, 420, t=300))  # ... whichever arrives first
+    assert lesson(client, lesson_id)["position_s"] == 420.0
+
+
+def test_batches_give_the_same_progress_whichever_arrives_first(client, fractions):
+    one = [event(fractions[0], 300, [(0, 300)], t=300), event(fractions[1], 40, [(0, 40)], t=40)]
+    two = [event(fractions[0], 100, [(300, 560)], t=200), event(fractions[1], 9, t=40)]
+    post(client, *one, device="box-order-ab")
+    post(client, *two, device="box-order-ab")
+    post(client, *two, device="box-order-ba")
+    post(client, *one, device="box-order-ba")
+    first, second = read(client, device="box-order-ab"), read(client, device="box-order-ba")
+    assert first == second
+    assert [(x["position_s"], x["watched_s"], x["completed"]) for x in first["lessons"]] == [
+        (300.0, 560.0, True),
+        (40.0, 40.0, False),
+    ]
 
 
 def test_a_client_clock_ahead_of_the_server_does_not_pin_the_position(client, fractions):
@@ -143,6 +161,7 @@ def test_ninety_percent_played_completes_and_is_never_undone(client, fractions):
     post(client, event(fractions[0], 5, kind="seek", t=600))  # back to the start
     found = lesson(client, fractions[0])
     assert (found["completed"], found["position_s"], found["coverage"]) == (True, 5.0, 0.9)
+    assert found["watched_s"] == 540.0
 
 
 def test_a_two_minute_clip_resumes(client, fractions):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -156,8 +157,41 @@ def test_merging_completes_a_lesson_that_only_the_union_played_enough_of():
     assert (merged.completed, merged.completed_at, merged.position_s) == (True, t(2), 600)
 
 
-def test_merging_a_tie_keeps_the_first_position():
-    assert merge_states(S(1, at=5), S(2, at=5)).position_s == 1
+@pytest.mark.parametrize(
+    ("a", "b", "position"),
+    [
+        (S(1, at=5), S(2, at=5), 2),  # the same time: the further position
+        (S(9, at=5), S(2, at=6), 2),  # a later time wins whatever its position
+        (S(3, at=5, duration=600), S(3, at=5, duration=700), 3),
+    ],
+)
+def test_merging_is_the_same_whichever_side_a_state_is_on(a, b, position):
+    assert merge_states(a, b) == merge_states(b, a)
+    assert merge_states(a, b).position_s == position
+
+
+def test_merging_again_changes_nothing():
+    a, b = S(100, [(0, 100)], at=50), S(30, [(200, 300)], at=60)
+    merged = merge_states(a, b)
+    assert merge_states(merged, a) == merge_states(merged, b) == merged
+    assert merge_states(merged, merged) == merged
+
+
+def test_the_events_of_one_lesson_give_one_state_in_any_order():
+    events = [
+        ev(300, [(0, 300)], at=3),
+        ev(40, [(300, 545)], at=2, kind="seek"),
+        ev(600, [(590, 600)], at=3, kind="end"),  # a tie with the first: the further wins
+    ]
+    orders = [events, events[::-1], events[1:] + events[:1]]
+    states = set()
+    for order in orders:
+        lesson = state(at=-1)
+        for event in order:
+            lesson = lesson.apply(event, event.client_time)
+        states.add(replace(lesson, completed_at=None))
+    (lesson,) = states
+    assert (lesson.position_s, lesson.covered_s, lesson.completed) == (600, 555, True)
 
 
 # Recording against the database (SQLite and PostgreSQL)
@@ -186,6 +220,22 @@ def test_a_client_time_ahead_of_the_server_counts_as_the_arrival(services, lesso
     progress.record(Batch("box-clock-01", (ev(5, at=100_000, lesson_id=lesson_id),)))
     (lesson,) = progress.progress("box-clock-01", "guest").lessons
     assert lesson.updated_at == now
+
+
+def test_a_batch_from_a_clock_ahead_keeps_its_own_order(services, lesson_id):
+    now = t(1000)
+    progress = ProgressService(services.progress.repo, now=lambda: now)
+    ahead = [
+        ev(300, [(290, 300)], at=100_000, lesson_id=lesson_id),
+        ev(20, at=100_010, lesson_id=lesson_id, kind="seek"),  # the box's latest: it resumes
+        ev(310, [(300, 310)], at=100_005, lesson_id=lesson_id),
+    ]
+    progress.record(Batch("box-clock-02", tuple(ahead)))
+    (lesson,) = progress.progress("box-clock-02", "guest").lessons
+    assert (lesson.position_s, lesson.updated_at, lesson.watched_s) == (20, now, 20)
+    behind = ev(50, at=999, lesson_id=lesson_id)  # honest, but before the batch was moved back
+    progress.record(Batch("box-clock-02", (behind,)))
+    assert progress.progress("box-clock-02", "guest").lessons[0].position_s == 20
 
 
 def test_events_are_stored_once_each(services, lesson_id):
