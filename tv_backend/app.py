@@ -7,11 +7,22 @@ import logging
 from flask import Flask
 
 from tv_backend import __version__
-from tv_backend.api import catalog, epg, health, live, media, progress
+from tv_backend.api import (
+    catalog,
+    device_page,
+    epg,
+    health,
+    households,
+    live,
+    media,
+    oauth,
+    progress,
+)
 from tv_backend.api.errors import EduApi, handle_service_error
 from tv_backend.api.fast_path import CachedResponses
 from tv_backend.container import Services, build_services
 from tv_backend.schemas.fields import Bilingual, MediaUrl
+from tv_backend.services.accounts import TooManyAttempts
 from tv_backend.services.errors import ServiceError
 from tv_backend.settings import Settings
 
@@ -46,11 +57,16 @@ def create_app(
     api.register_blueprint(progress.blp)
     api.register_blueprint(epg.blp)
     api.register_blueprint(epg.feeds)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(households.blp)
+    app.register_blueprint(oauth.blp)
+    app.register_blueprint(device_page.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(live.blp)
     if settings.serve_media:
         app.register_blueprint(media.blp)
     app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(TooManyAttempts, oauth.too_many_attempts)
     app.wsgi_app = CachedResponses(
         app.wsgi_app, app.extensions["edutv"].responses, max_age=settings.http_max_age
     )

@@ -1,5 +1,5 @@
 """The ``edutv`` command line: serve, db upgrade, seed-demo, catalog import, epg import/export,
-demo, settings.
+users create, demo, settings.
 
 Exit codes: 0 success, 1 the work failed or input was rejected (the message says why),
 2 wrong usage. Heavy imports happen inside commands so ``--help`` is instant.
@@ -199,6 +199,60 @@ def epg_export(output: Path | None, m3u: bool, base_url: str) -> None:
     else:
         output.write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@main.group()
+def users() -> None:
+    """Accounts: parents (with their household) and staff (operator, reviewer, admin)."""
+
+
+@users.command("create")
+@click.option("--email", help="The account's e-mail address (its login).")
+@click.option("--phone", help="The account's phone number (its login), instead of --email.")
+@click.option(
+    "--password-file",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="A file whose first line is the password ('-': standard input).",
+)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["parent", "operator", "reviewer", "admin"]),
+    help="parent (a new household comes with it) or a staff role for the console.",
+)
+@click.option("--household-name", help="With --role parent: the household's name (default 我的家).")
+def users_create(
+    email: str | None, phone: str | None, password_file: Path, role: str, household_name: str | None
+) -> None:
+    """Create an account; a parent's comes with a new household."""
+    from tv_backend.services.errors import ServiceError
+
+    if bool(email) == bool(phone):
+        raise Failure("give exactly one of --email and --phone")
+    password = _first_line(password_file)
+    svc = _services(_settings())
+    try:
+        account = svc.accounts.create_account(
+            email or phone, password, role, household_name=household_name
+        )
+    except ServiceError as exc:
+        raise Failure(exc.message) from None
+    finally:
+        svc.close()
+    household = f", household {account.household_id}" if account.household_id else ""
+    click.echo(f"created {role} account {account.id} ({account.email or account.phone}){household}")
+
+
+def _first_line(path: Path) -> str:
+    """The first line of ``path`` ('-': standard input), without its line ending."""
+    try:
+        if str(path) == "-":
+            return sys.stdin.readline().rstrip("\r\n")
+        with path.open(encoding="utf-8") as file:
+            return file.readline().rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Failure(f"cannot read the password from {path}: {exc}") from None
 
 
 class _ProgressBar:

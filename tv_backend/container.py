@@ -12,8 +12,10 @@ import redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from tv_backend.services.accounts import AccountService, Attempts
 from tv_backend.services.catalog import CatalogService
 from tv_backend.services.catalog_feed import CatalogImport
+from tv_backend.services.device_flow import DeviceFlow
 from tv_backend.services.epg import EpgService
 from tv_backend.services.live import LiveChannels
 from tv_backend.services.live_source import Attendance, RedisAttendanceStore, RedisDecisions
@@ -21,6 +23,12 @@ from tv_backend.services.progress import ProgressService
 from tv_backend.services.response_cache import ResponseCache
 from tv_backend.settings import Settings
 from tv_backend.storage import db
+from tv_backend.storage.accounts import (
+    AccountsRepository,
+    AttemptCounter,
+    MemoryAttemptCounter,
+    RedisAttemptCounter,
+)
 from tv_backend.storage.cache import Cache, MemoryCache, RedisCache
 from tv_backend.storage.catalog import CatalogRepository
 from tv_backend.storage.epg import EpgRepository
@@ -44,6 +52,8 @@ class Services:
     epg_responses: ResponseCache
     epg: EpgService
     live: LiveChannels  # linear channels: /live/<channel>/... playlists from the published guide
+    accounts: AccountService  # parents, staff, households, child profiles, /device sessions
+    device_flow: DeviceFlow  # TV sign-in (RFC 8628) and the TVs' tokens
 
     def close(self) -> None:
         self.cache.close()
@@ -91,7 +101,43 @@ def build_services(settings: Settings, *, migrate: bool = False) -> Services:
             relay_decisions=_relay_decisions(settings, namespace=f"edutv:{repo.epoch()}:live"),
             attendance=_attendance(settings, namespace=f"edutv:{repo.epoch()}:live"),
         ),
+        **_accounts(settings, sessions, namespace=f"edutv:{repo.epoch()}:accounts"),
     )
+
+
+def _accounts(settings: Settings, sessions: sessionmaker[Session], *, namespace: str) -> dict:
+    """Accounts and the device flow, sharing one repository and one attempt counter."""
+    repo = AccountsRepository(sessions)
+    counter = _attempt_counter(settings, namespace=namespace)
+    window = settings.user_code_window
+    return {
+        "accounts": AccountService(
+            repo,
+            Attempts(counter, settings.user_code_attempts, window),
+            session_ttl=settings.web_session_ttl,
+        ),
+        "device_flow": DeviceFlow(
+            repo,
+            Attempts(counter, settings.user_code_attempts, window),
+            access_ttl=settings.access_token_ttl,
+            refresh_ttl=settings.refresh_token_ttl,
+            code_ttl=settings.device_code_ttl,
+            interval=settings.device_poll_interval,
+        ),
+    }
+
+
+def _attempt_counter(settings: Settings, *, namespace: str) -> AttemptCounter:
+    """Failed-attempt counters shared by every worker (Redis), or per process without it."""
+    if not settings.redis_url:
+        return MemoryAttemptCounter()
+    client = redis.Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.redis_timeout,
+        socket_connect_timeout=settings.redis_timeout,
+        health_check_interval=0,
+    )
+    return RedisAttemptCounter(client, namespace=namespace)
 
 
 def _relay_decisions(settings: Settings, *, namespace: str) -> RedisDecisions | None:

@@ -69,6 +69,30 @@ class Settings:
     workers: int = _setting(2, "gunicorn worker processes for `edutv serve`.")
     threads: int = _setting(4, "Threads per gunicorn worker for `edutv serve`.")
     log_level: str = _setting("info", "Log level: debug, info, warning or error.")
+    public_url: str = _setting(
+        "",
+        "Absolute base URL parents reach the backend at, for the device flow's "
+        "verification_uri (e.g. `https://tv.example.edu.cn`). Empty: the request's own host.",
+    )
+    access_token_ttl: int = _setting(3600, "Seconds a TV's access token is valid.")
+    refresh_token_ttl: int = _setting(
+        90 * 24 * 3600, "Seconds a TV's refresh token is valid (each refresh rotates it)."
+    )
+    device_code_ttl: int = _setting(
+        600, "Seconds a device code and its user code wait for a parent's approval."
+    )
+    device_poll_interval: int = _setting(
+        5, "Seconds a TV waits between token polls (RFC 8628 interval; slow_down adds 5)."
+    )
+    user_code_attempts: int = _setting(
+        10, "Wrong user codes allowed per account and per network (IPv4 or IPv6 /64) per window."
+    )
+    user_code_window: int = _setting(
+        900, "Seconds of the window TV_USER_CODE_ATTEMPTS and sign-in failures are counted in."
+    )
+    web_session_ttl: int = _setting(
+        12 * 3600, "Seconds a parent stays signed in to the /device pages."
+    )
 
     @property
     def resolved_database_url(self) -> str:
