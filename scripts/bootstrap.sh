@@ -13,7 +13,7 @@ packages="ffmpeg redis-server curl"
 case "$target" in
   demo)  ;;
   test)  packages="$packages postgresql libvlc5 vlc-plugin-base xvfb xauth libgl1-mesa-dri"
-         packages="$packages libmtdev1 tesseract-ocr tesseract-ocr-chi-sim xmltv-util chromium" ;;
+         packages="$packages libmtdev1 tesseract-ocr tesseract-ocr-chi-sim xmltv-util chromium zbar-tools" ;;
   bench) packages="$packages nginx-light wrk xvfb xauth libgl1-mesa-dri libmtdev1 libvlc5 vlc-plugin-base" ;;
   *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
 esac

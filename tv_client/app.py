@@ -35,6 +35,7 @@ from kivy.uix.floatlayout import FloatLayout
 
 from tv_client import theme
 from tv_client.api import CatalogClient, DiskCache, Fetched
+from tv_client.api.accounts import AccountsClient, AccountSession, SignedOut, TokenStore
 from tv_client.api.client import default_http
 from tv_client.api.posters import PosterFetcher
 from tv_client.live_store import LiveStore
@@ -42,7 +43,7 @@ from tv_client.navigation.keys import DEFAULT, Action, KeyPress, KeyTable, load_
 from tv_client.player import Player
 from tv_client.player.factory import make_player
 from tv_client.preferences import Preferences, PreferencesStore
-from tv_client.profiles import ProfileStore
+from tv_client.profiles import Household, ProfileStore, household_from_api
 from tv_client.progress import ProgressStore
 from tv_client.screens.base import Context
 from tv_client.screens.browse import BrowseScreen
@@ -55,6 +56,7 @@ from tv_client.screens.player import PlayerScreen
 from tv_client.screens.profiles import ProfilesScreen
 from tv_client.screens.search import SearchScreen
 from tv_client.screens.settings import SettingsScreen
+from tv_client.screens.signin import SignInScreen
 from tv_client.screens.tasks import BackgroundTasks
 from tv_client.settings import Settings
 from tv_client.sync import Outbox, ProgressReporter, Syncer, device_id
@@ -111,6 +113,7 @@ class TvApp(App):
         self.device_id = device_id(settings.resolved_data_dir)
         self.http = default_http()  # one connection pool for every catalog client, rebuilds too
         self.catalog = self._catalog()
+        self.session = self._session()
         self.syncer = self._syncer()
         self.reporter = ProgressReporter(self.outbox, self.progress, on_event=self._sync_soon)
         fetcher = PosterFetcher(settings.resolved_data_dir / "posters")
@@ -131,6 +134,8 @@ class TvApp(App):
         Clock.schedule_interval(self._check_reminders, REMINDER_EVERY)
         self.navigator.open("profiles" if self.household.ask else "home")
         self._place_banner()
+        if self.session.signed_in:  # revoked while the box was off? new profiles?
+            self.tasks.run("account", self.session.me, self._account_checked, self._account_failed)
         return root
 
     def _catalog(self) -> CatalogClient:
@@ -138,6 +143,11 @@ class TvApp(App):
         cache = DiskCache(self.settings_.resolved_data_dir / "catalog")
         backend = self.preferences.backend(self.settings_)
         return CatalogClient(backend, http=self.http, cache=cache)
+
+    def _session(self) -> AccountSession:
+        """The signed-in TV's tokens, for the backend in force."""
+        accounts = AccountsClient(self.catalog.base_url, http=self.http)
+        return AccountSession(accounts, TokenStore(self.settings_.resolved_data_dir))
 
     def _syncer(self) -> Syncer:
         """The progress syncer for the backend in force, its thread started."""
@@ -196,7 +206,14 @@ class TvApp(App):
             pull_progress=self._pull_progress,
             live=self.live_store,
         )
-        return Navigator({n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()})
+        factories = {n: (lambda name, f=f: f(context, name=name)) for n, f in SCREENS.items()}
+        factories["signin"] = lambda name: SignInScreen(
+            context, session=self.session, on_signed_in=self.signed_in, name=name
+        )
+        factories["settings"] = lambda name: SettingsScreen(
+            context, signed_in=lambda: self.session.signed_in, sign_out=self.sign_out, name=name
+        )
+        return Navigator(factories)
 
     def change_preferences(self, preferences: Preferences, item: str) -> None:
         """Save the user's new choices and rebuild on them, settings open on ``item`` again."""
@@ -217,11 +234,48 @@ class TvApp(App):
             log.warning("cannot save the profiles to %s: %s", self.profile_store.path, error)
         self.restart()
 
+    def signed_in(self, me: dict[str, Any]) -> None:
+        """The TV was just signed in: the household's children, and "who's watching?"."""
+        self._use_household(household_from_api(me.get("profiles") or []))
+        self.restart(("profiles", {}))
+
+    def sign_out(self) -> None:
+        """Settings' 退出登录: revoke this TV (best effort), forget tokens and children."""
+
+        def done(_result: object) -> None:
+            self._use_household(Household())
+            self.restart(("settings", {"focus": "account"}))
+
+        self.tasks.run("account", self.session.sign_out, done, done)
+
+    def _account_checked(self, me: dict[str, Any]) -> None:
+        household = household_from_api(me.get("profiles") or [], self.household.last)
+        if household.profiles != self.household.profiles:
+            self._use_household(household)
+            self.restart(*([("profiles", {})] if household.ask else []))
+
+    def _account_failed(self, error: BaseException) -> None:
+        """Revoked (or the refresh refused): back to the guest, and the sign-in screen says so."""
+        if isinstance(error, SignedOut):
+            log.info("this TV was signed out: %s", error)
+            self.session.store.clear()
+            self._use_household(Household())
+            self.restart(("signin", {"reason": "signed_out"}))
+
+    def _use_household(self, household: Household) -> None:
+        self.household = household
+        self.profile = household.get(None)
+        try:
+            self.profile_store.save(household)
+        except OSError as error:  # the household holds until the app stops
+            log.warning("cannot save the profiles to %s: %s", self.profile_store.path, error)
+
     def restart(self, *on_top: tuple[str, dict[str, Any]]) -> None:
         """Run the composition again on the preferences and profile in force: a new catalog
         client, Context and Navigator; home shows, with the ``on_top`` screens pushed over it."""
         old = self.navigator.manager
         self.catalog = self._catalog()
+        self.session = self._session()
         self.syncer.close()
         self.syncer = self._syncer()
         self.navigator = self._navigator()

@@ -105,6 +105,15 @@ class ProfileStore:
         write_atomically(self.path, json.dumps(body, ensure_ascii=False))
 
 
+def household_from_api(profiles: list[dict[str, Any]], last: str | None = None) -> Household:
+    """The household's child profiles as ``/api/v1/me`` lists them; none: the guest."""
+    chosen = tuple(
+        Profile(str(p["id"]), str(p["name"]), p.get("grade"), AVATAR_COLORS[n % len(AVATAR_COLORS)])
+        for n, p in enumerate(profiles)
+    )
+    return Household(chosen, last) if chosen else Household()
+
+
 def _household(raw: Any) -> Household:
     if raw.get("format") != FORMAT:
         raise ValueError(f"not an {FORMAT} file")

@@ -7,12 +7,17 @@ show unmapped keys and Back too. A changed choice goes up to the app
 (``Context.change_preferences``), which saves it and rebuilds itself on it with this screen on
 top again; About's "does the server answer" is a probe on a worker, only the latest applied.
 
+Under the list, the account entry: 登录 Sign in opens the sign-in screen, 退出登录 Sign out
+(when this TV is signed in) goes up to the app (``sign_out``). Down from About reaches it, Up
+leaves it; the view-model knows nothing of it (focus ``item/account``).
+
 One yellow highlight: the focused item while the list has the keys, else the focused choice, the
 focused keyboard key, or the key tester's panel; the item whose detail is in use stays lit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kivy.graphics import Color, Line, RoundedRectangle
@@ -20,7 +25,7 @@ from kivy.uix.widget import Widget
 
 from tv_client import __version__, theme
 from tv_client.navigation.focus import Rect
-from tv_client.navigation.keys import KeyPress
+from tv_client.navigation.keys import Action, KeyPress
 from tv_client.preferences import QUALITIES
 from tv_client.screens.base import TvScreen
 from tv_client.viewmodels.settings import ITEMS, About, Mode, SettingsViewModel
@@ -39,6 +44,12 @@ FIELD_TOP, FIELD_H = TOP + TITLE_H + GAP, 84
 KEYS_TOP = FIELD_TOP + FIELD_H + 24
 ERROR_COLOR = "#FF8A80"
 LINES = 6  # detail lines: About's facts, the tester's earlier keys
+ACCOUNT = {  # (label, value, detail) signed out, then signed in
+    False: ("登录 Sign in", "未登录 Not signed in", "用手机扫码，让这台电视登录家庭账号\n"
+            "Scan with a phone to sign this TV in to your family"),
+    True: ("退出登录 Sign out", "已登录 Signed in", "按确定键让这台电视退出登录\n"
+           "Press OK to sign this TV out"),
+}  # fmt: skip
 
 
 class _Box(Widget):
@@ -79,8 +90,19 @@ class _Box(Widget):
 class SettingsScreen(TvScreen):
     """Settings; focus is ``item/<id>``, ``choice/<value>``, ``tester`` or ``key/<row>/<col>``."""
 
-    def __init__(self, context, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        context,
+        *,
+        signed_in: Callable[[], bool] = lambda: False,
+        sign_out: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(context, **kwargs)
+        self.signed_in, self.sign_out = signed_in, sign_out
+        self.on_account = False  # the account entry under the list has the focus
+        self.account = _Box(dim=(False, True))
+        self.account_detail = tv_label(size=theme.TEXT_BODY)
         self.vm = self._view_model(ITEMS[0])
         self.heading = tv_label(size=theme.TEXT_HERO, bold=True)
         self.items = [_Box(dim=(False, True)) for _ in ITEMS]
@@ -94,7 +116,8 @@ class SettingsScreen(TvScreen):
         self.hint = tv_label(size=theme.TEXT_SMALL, color="text_dim")
         for child in (
             self.heading, *self.items, self.detail_title, *self.choices, self.field,
-            self.tester, *self.lines, self.keyboard, self.error, self.hint,
+            self.tester, *self.lines, self.keyboard, self.error, self.hint, self.account,
+            self.account_detail,
         ):  # fmt: skip
             self.add_widget(child)
 
@@ -106,7 +129,8 @@ class SettingsScreen(TvScreen):
 
     def show(self, focus: str = ITEMS[0], **_params: Any) -> None:
         """Opened afresh on ``focus`` (after a rebuild: on the item just changed)."""
-        self.vm = self._view_model(focus)
+        self.on_account = focus == "account"
+        self.vm = self._view_model(ITEMS[-1] if self.on_account else focus)
         self.vm.check_backend()
         self._after_key()
 
@@ -115,9 +139,27 @@ class SettingsScreen(TvScreen):
         self._after_key()
 
     def on_action(self, press: KeyPress) -> bool:
+        if self.on_account or (
+            self.vm.mode is Mode.LIST and self.vm.item == ITEMS[-1] and press.action is Action.DOWN
+        ):
+            return self._account_action(press)
         outcome = self.vm.press(press)
         self._after_key()
         return outcome.consumed
+
+    def _account_action(self, press: KeyPress) -> bool:
+        """Down onto the entry, Up off it, OK signs in or out; Back is the app's."""
+        if press.action is Action.BACK:
+            return False
+        if press.action in (Action.DOWN, Action.UP):
+            self.on_account = press.action is Action.DOWN
+        elif press.action is Action.OK and self.signed_in() and self.sign_out is not None:
+            self.sign_out()
+        elif press.action is Action.OK:
+            self.context.open("signin")
+            return True
+        self.relayout()
+        return True
 
     def on_raw_key(self, code: int, press: KeyPress | None) -> bool:
         """In the key tester every code is shown, mapped or not; True keeps it from the app."""
@@ -153,15 +195,29 @@ class SettingsScreen(TvScreen):
         for n, (box, item) in enumerate(zip(self.items, vm.items(), strict=True)):
             top = TOP + n * (ITEM_H + ITEM_GAP)
             look = "focused" if item.focused else ("open" if item.open else "plain")
+            look = "plain" if self.on_account else look
             box.draw(Rect(X, top, LIST_W, ITEM_H), look)
             box.labels[0].text, box.labels[1].text = item.label, item.value
             place_label(box.labels[0], X + 28, top + 10, LIST_W - 56, 54, theme.TEXT_BODY)
             place_label(box.labels[1], X + 28, top + 62, LIST_W - 56, 48, theme.TEXT_SMALL)
+        self._place_account()
         self._place_detail()
+
+    def _place_account(self) -> None:
+        label, value, detail = ACCOUNT[bool(self.signed_in())]
+        top = TOP + len(ITEMS) * (ITEM_H + ITEM_GAP)
+        self.account.draw(Rect(X, top, LIST_W, ITEM_H), "focused" if self.on_account else "")
+        self.account.labels[0].text, self.account.labels[1].text = label, value
+        place_label(self.account.labels[0], X + 28, top + 10, LIST_W - 56, 54, theme.TEXT_BODY)
+        place_label(self.account.labels[1], X + 28, top + 62, LIST_W - 56, 48, theme.TEXT_SMALL)
+        self.account_detail.text = detail if self.on_account else ""
+        top = TOP + TITLE_H + GAP
+        place_label(self.account_detail, DETAIL_X, top, DETAIL_W, 2 * LINE_H, theme.TEXT_BODY)
 
     def _place_detail(self) -> None:
         vm = self.vm
-        self.detail_title.text = next(i.label for i in vm.items() if i.open)
+        opened = next(i.label for i in vm.items() if i.open)
+        self.detail_title.text = ACCOUNT[bool(self.signed_in())][0] if self.on_account else opened
         place_label(self.detail_title, DETAIL_X, TOP, DETAIL_W, TITLE_H, theme.TEXT_TITLE)
         texts = self._detail_lines()
         self._place_choices()
@@ -175,11 +231,13 @@ class SettingsScreen(TvScreen):
         self.error.text = vm.error
         error_top = KEYS_TOP + KeyboardView.height(5) + GAP
         place_label(self.error, DETAIL_X, error_top, DETAIL_W, LINE_H, theme.TEXT_BODY)
-        self.hint.text = vm.hint()
+        self.hint.text = "" if self.on_account else vm.hint()
         place_label(self.hint, DETAIL_X, BOTTOM - LINE_H, DETAIL_W, LINE_H, theme.TEXT_SMALL)
 
     def _detail_lines(self) -> list[str]:
         vm = self.vm
+        if self.on_account:
+            return []
         if vm.item == "about":
             return list(vm.about_lines())
         if vm.mode is Mode.KEY_TEST:
@@ -230,13 +288,14 @@ class SettingsScreen(TvScreen):
     # State for tests.
 
     def focused_id(self) -> str | None:
-        return self.vm.focus_id
+        return "item/account" if self.on_account else self.vm.focus_id
 
     def snapshot(self) -> dict[str, Any]:
         vm = self.vm
         last = vm.tester.history[0] if vm.tester.history else None
         return {
-            "focus": vm.focus_id,
+            "focus": self.focused_id(),
+            "account": ACCOUNT[bool(self.signed_in())][0],
             "mode": vm.mode.value,
             "title": vm.title,
             "values": {item.id: item.value for item in vm.items()},
