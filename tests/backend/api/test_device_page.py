@@ -4,32 +4,12 @@ denies; signed-in TVs can be signed out. Sessions, CSRF and the brute-force limi
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 CLIENT = "edutv-tv"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def tick(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(services) -> Clock:
-    clock = Clock()
-    services.device_flow.now = clock
-    services.accounts.now = clock
-    return clock
 
 
 @pytest.fixture

@@ -5,33 +5,12 @@ The flow's clock is the test's (``clock``): polls are spaced, and codes expire, 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from tv_backend.services.device_flow import USER_CODE_ALPHABET
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 CLIENT = "edutv-tv"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def tick(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(services) -> Clock:
-    clock = Clock()
-    services.device_flow.now = clock
-    services.accounts.now = clock
-    return clock
 
 
 @pytest.fixture

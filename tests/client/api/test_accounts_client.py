@@ -11,7 +11,7 @@ import stat
 
 import httpx
 import pytest
-import requests
+from phone import decide_on_phone
 
 from tv_client.api.accounts import (
     AccountsClient,
@@ -23,7 +23,6 @@ from tv_client.api.accounts import (
 )
 from tv_client.api.errors import Offline
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LOGIN, PASSWORD = "mum@example.com", "correct horse"
 
 
@@ -43,36 +42,9 @@ def accounts(backend):
         yield AccountsClient(backend.url, http=http)
 
 
-def decide(base_url: str, verification_uri_complete: str, decision: str = "approve") -> None:
-    browser = requests.Session()
-    page = browser.get(verification_uri_complete, timeout=10)
-    user_code = verification_uri_complete.split("user_code=")[1]
-    form = {"login": LOGIN, "password": PASSWORD, "user_code": user_code}
-    page = browser.post(
-        f"{base_url}/device/login",
-        data={**form, "csrf_token": CSRF.search(page.text).group(1)},
-        timeout=10,
-    )
-    page = browser.post(
-        f"{base_url}/device",
-        data={"user_code": user_code, "csrf_token": CSRF.search(page.text).group(1)},
-        timeout=10,
-    )
-    done = browser.post(
-        f"{base_url}/device/decision",
-        data={
-            "user_code": user_code,
-            "decision": decision,
-            "csrf_token": CSRF.search(page.text).group(1),
-        },
-        timeout=10,
-    )
-    assert done.status_code == 200, done.text
-
-
 def signed_in(accounts, backend) -> Tokens:
     grant = accounts.authorize("客厅的电视")
-    decide(backend.url, grant.verification_uri_complete)
+    decide_on_phone(backend.url, grant.verification_uri_complete, LOGIN, PASSWORD)
     return accounts.poll(grant.device_code)
 
 
@@ -106,7 +78,7 @@ def test_approved_the_tv_reads_its_household_and_refresh_rotates(accounts, backe
 
 def test_denied(accounts, backend, parent):
     grant = accounts.authorize()
-    decide(backend.url, grant.verification_uri_complete, "deny")
+    decide_on_phone(backend.url, grant.verification_uri_complete, LOGIN, PASSWORD, "deny")
     with pytest.raises(OAuthError) as denied:
         accounts.poll(grant.device_code)
     assert denied.value.error == "access_denied"

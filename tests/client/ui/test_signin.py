@@ -16,11 +16,10 @@ import subprocess
 
 import httpx
 import pytest
-import requests
+from phone import decide_on_phone
 
 pytestmark = pytest.mark.kivy
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LOGIN, PASSWORD = "dad@example.com", "correct horse"
 
 
@@ -31,37 +30,6 @@ def parent(backend):
     for name in ("小明", "小红"):
         fields = {"name": name, "avatar": "default", "stage": None, "grade": None}
         services.accounts.add_profile(account.household_id, fields)
-
-
-def approve(base_url: str, verification_uri_complete: str) -> None:
-    browser = requests.Session()
-    page = browser.get(verification_uri_complete, timeout=10)
-    user_code = verification_uri_complete.split("user_code=")[1]
-    page = browser.post(
-        f"{base_url}/device/login",
-        data={
-            "login": LOGIN,
-            "password": PASSWORD,
-            "user_code": user_code,
-            "csrf_token": CSRF.search(page.text).group(1),
-        },
-        timeout=10,
-    )
-    page = browser.post(
-        f"{base_url}/device",
-        data={"user_code": user_code, "csrf_token": CSRF.search(page.text).group(1)},
-        timeout=10,
-    )
-    done = browser.post(
-        f"{base_url}/device/decision",
-        data={
-            "user_code": user_code,
-            "decision": "approve",
-            "csrf_token": CSRF.search(page.text).group(1),
-        },
-        timeout=10,
-    )
-    assert done.status_code == 200 and "已允许" in done.text
 
 
 def open_account_entry(app) -> dict:
@@ -96,7 +64,7 @@ def sign_in(app, backend) -> dict:
     assert open_account_entry(app)["account"] == "登录 Sign in"
     app.press("OK")
     state = app.wait_for(lambda s: s["screen"] == "signin" and s["phase"] == "waiting")
-    approve(backend.url, state["qr"])
+    decide_on_phone(backend.url, state["qr"], LOGIN, PASSWORD)
     return app.wait_for(lambda s: s["screen"] == "profiles", limit=40)
 
 
@@ -114,7 +82,7 @@ def test_sign_in_lands_on_whos_watching_and_a_revoked_tv_is_told(tv_app, backend
     assert "登录" in text and "等待家长" in text, text
     assert decoded is None or decoded == state["qr"]  # the QR code a phone would scan
 
-    approve(backend.url, state["qr"])
+    decide_on_phone(backend.url, state["qr"], LOGIN, PASSWORD)
     state = app.wait_for(lambda s: s["screen"] == "profiles", limit=40)
     assert state["profiles"] == ["小明", "小红"]
     tokens = data_dir / "tokens.json"
