@@ -10,7 +10,6 @@ around the real clock, since the blueprint asks for ``datetime.now(UTC)``.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ import hls_rules as hls
 import m3u8
 import pytest
 from flask import Flask, request, send_from_directory
+from lessons import make_lesson
 from werkzeug.serving import make_server
 
 from epg.model import Channel, Programme
@@ -280,32 +280,6 @@ def test_catchup_of_an_unknown_rendition_is_not_found(client, now):
 
 
 # --- libVLC plays a catch-up URL ----------------------------------------------------------
-
-RENDITIONS = (("180p", "320x180", 300), ("360p", "640x360", 600))
-
-
-def make_lesson(root: Path, key: str, source: str, seconds: int) -> str:
-    """An ffmpeg-made lesson in the backend's layout: two aligned renditions, 2 s segments."""
-    lesson = root / "lessons" / key
-    master = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    for name, size, kbps in RENDITIONS:
-        out = lesson / name
-        out.mkdir(parents=True)
-        command = [
-            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", f"{source}=size={size}:rate=25:duration={seconds}",
-            "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-            "-b:v", f"{kbps}k", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0",
-            "-c:a", "aac", "-b:a", "64k", "-ac", "2",
-            "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
-            "-hls_segment_filename", str(out / "seg_%03d.ts"), str(out / "index.m3u8"),
-        ]  # fmt: skip
-        subprocess.run(command, check=True, timeout=120)
-        master += [f"#EXT-X-STREAM-INF:BANDWIDTH={kbps * 1100},RESOLUTION={size},"
-                   'CODECS="avc1.42c01e,mp4a.40.2"', f"{name}/index.m3u8"]  # fmt: skip
-    (lesson / "master.m3u8").write_text("\n".join(master) + "\n")
-    return f"lessons/{key}/master.m3u8"
 
 
 @pytest.mark.media
