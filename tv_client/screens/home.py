@@ -1,7 +1,8 @@
 """The home screen: a top bar, then titled rows of course cards from ``/api/v1/home``.
 
 Left/right move within a row, up/down between rows (landing on each row's remembered card);
-OK opens the course. Rows and their cards are virtualised: only what is on screen is a widget.
+OK opens the course (on a "live now" card, live TV on that channel). Rows and their cards are
+virtualised: only what is on screen is a widget.
 Up from the first row reaches the top bar (搜索 Search, 分类 Browse, 直播 Live, 设置
 Settings); OK there opens the screen, Down (or Back) goes back to the card focus came from.
 The rows are for the child watching (their grade's recommendations first); Menu switches child
@@ -63,6 +64,7 @@ class HomeScreen(TvScreen):
         self.card_focus: str | None = None  # the card to return to from the top bar
         self.scroll = 0.0
         self._fetched: Fetched | None = None  # the last home answer, to redraw on resume
+        self._live: dict[str, Any] = {}  # channels and now/next, for the "live now" row
         self._rows: dict[str, CardRow] = {}
         self._pool = CardPool(context.posters)
         self._layer = Widget()
@@ -83,6 +85,17 @@ class HomeScreen(TvScreen):
         grade = self.context.profile.grade  # the child's grade: a "recommended for you" row
         fetch = functools.partial(self.context.catalog.home, grade)
         self.context.tasks.run("home", fetch, self._loaded, self._failed)
+        self.context.tasks.run("home-live", self._fetch_live, self._live_loaded, lambda _e: None)
+
+    def _fetch_live(self) -> dict[str, Any]:
+        """Worker thread: the channels and what plays on them now (the "live now" row)."""
+        catalog = self.context.catalog
+        return {"channels": catalog.channels().data, "now": catalog.guide_now().data}
+
+    def _live_loaded(self, live: dict[str, Any]) -> None:
+        self._live = live
+        if self._fetched is not None:
+            self.resume()
 
     def resume(self) -> None:
         if self._fetched is None:
@@ -108,6 +121,7 @@ class HomeScreen(TvScreen):
             offline=fetched.offline,
             fetched_at=fetched.fetched_at,
             continuing=[item.course.as_item() for item in watching],
+            live=self._live,
         )
 
     def _failed(self, error: BaseException) -> None:
@@ -192,6 +206,9 @@ class HomeScreen(TvScreen):
             self.context.open("profiles")  # who's watching: switch child
             return True
         card = self._focused_card()
+        if press.action is Action.OK and card is not None and card.channel:
+            self.context.open("live", channel_id=card.channel)  # live now: tune that channel
+            return True
         if press.action is Action.OK and card is not None and card.more_series:
             self.context.open("browse", series=card.more_series)
             return True

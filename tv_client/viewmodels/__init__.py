@@ -56,6 +56,7 @@ MESSAGES = {
     "lessons": {"zh": "{} 个课时", "en": "{} lessons"},
     "continue_row": {"zh": "继续观看", "en": "Continue watching"},
     "see_all": {"zh": "查看全部 ›", "en": "See all ›"},
+    "live_row": {"zh": "正在直播", "en": "Live now"},
     "lesson": {"zh": "第 {} 课", "en": "Lesson {}"},
     "minutes": {"zh": "{} 分钟", "en": "{} min"},
     "player_next": {

@@ -15,6 +15,7 @@ from typing import Any
 from tv_client.viewmodels import Status, message, offline_banner, text
 
 PLACEHOLDER_COLOR = "#455A64"
+LIVE_COLOR = "#C62828"  # live TV's red
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Card:
     poster: str | None
     color: str
     more_series: str | None = None  # a "see all" card: OK opens this series' page, no course
+    channel: str | None = None  # a "live now" card: OK tunes this channel, no course
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,15 @@ class HomeState:
         offline: bool = False,
         fetched_at: float = 0.0,
         continuing: Sequence[Mapping[str, Any]] = (),
+        live: Mapping[str, Any] | None = None,
     ) -> HomeState:
         """The rows of a home answer; ``continuing`` (courses in the API's shape, most recent
-        first) becomes a "continue watching" row on top."""
-        rows = (continue_row(continuing, language), *home_rows(data, language))
+        first) becomes a "continue watching" row on top; ``live`` (``channels`` and ``now``,
+        the answers of /api/v1/channels and /api/v1/guide/now) a "live now" row before the
+        series rows."""
+        rows = [continue_row(continuing, language), *home_rows(data, language)]
+        at = next((i for i, row in enumerate(rows) if row.key.startswith("series-")), len(rows))
+        rows.insert(at, live_row(live or {}, language))
         rows = tuple(row for row in rows if row.cards)
         banner = offline_banner(fetched_at, language) if offline else ""
         if not rows:
@@ -93,6 +100,35 @@ def continue_row(courses: Sequence[Mapping[str, Any]], language: str) -> Row:
     """The courses this child is in the middle of (from the progress store), or no cards."""
     cards = tuple(card(item, f"continue/{n}", language) for n, item in enumerate(courses))
     return Row("continue", message("continue_row", language), PLACEHOLDER_COLOR, cards)
+
+
+def live_row(live: Mapping[str, Any], language: str) -> Row:
+    """What plays now on each channel, in channel order (a channel with nothing on is left
+    out); no cards until both answers are there."""
+    now = {
+        entry["id"]: entry["now"]
+        for entry in (live.get("now") or {}).get("channels") or ()
+        if entry.get("now")
+    }
+    cards = []
+    for channel in (live.get("channels") or {}).get("channels") or ():
+        programme = now.get(channel["id"])
+        if programme is None:
+            continue
+        name = text(channel.get("name"), language)
+        title = text(programme.get("title"), language)
+        cards.append(
+            Card(
+                key=f"live/{len(cards)}",
+                course_id=0,
+                title=f"{channel.get('number', '')} {title}".strip(),
+                subtitle=name,
+                poster=None,
+                color=LIVE_COLOR,
+                channel=channel["id"],
+            )
+        )
+    return Row("live", message("live_row", language), LIVE_COLOR, tuple(cards))
 
 
 def home_rows(data: Mapping[str, Any], language: str) -> list[Row]:

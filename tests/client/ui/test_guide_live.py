@@ -245,3 +245,26 @@ def test_ok_on_a_past_programme_plays_its_lesson_as_catch_up(tv_app, epg_plan, b
     detail = backend.app.test_client().get(f"/api/v1/courses/{course['id']}").get_json()
     assert state["lesson_id"] == detail["lessons"][0]["id"]
     assert app.press("BACK")["screen"] == "course"  # Back: the course it belongs to
+
+
+def test_home_shows_what_is_live_now_and_ok_tunes_that_channel(tv_app, epg_plan):
+    app = tv_app()
+    state = app.wait_for(lambda s: s["screen"] == "home" and "正在直播" in s["rows"])
+    for _ in range(len(state["rows"])):
+        if state["focus"].startswith("live/"):
+            break
+        state = app.press("DOWN")
+    assert state["focus"] == "live/0"
+    moments = [datetime.now(UTC) - timedelta(seconds=s) for s in (0, 60)]  # a boundary passed
+
+    def on_air(ident: str, number: int) -> set[str]:
+        return {f"{number} {playing(epg_plan, ident, at)[2]}" for at in moments}
+
+    assert state["focused_title"] in on_air("hnjy1.edutv.cn", 1)
+    state = app.press("RIGHT")
+    assert state["focused_title"] in on_air("hnjy2.edutv.cn", 2)
+    app.screenshot("home-live-now")
+    app.press("OK")
+    tuned = app.wait_for(lambda s: s["screen"] == "live" and s["channel"] == "hnjy2.edutv.cn")
+    assert tuned["stack"] == ["home", "live"]
+    assert app.press("BACK")["screen"] == "home"

@@ -111,3 +111,39 @@ def test_courses_being_watched_come_first_as_a_continue_row():
     assert state.rows[0].title == "Continue watching"
     assert [card.course_id for card in state.rows[0].cards] == [9]
     assert HomeState.from_data(HOME, "en").rows[0].key == "latest-0"
+
+
+LIVE = {
+    "channels": {
+        "channels": [
+            {"id": "xiaoxue.hnedu.tv", "number": 1, "name": {"zh": "小学", "en": "Primary"}},
+            {"id": "off.hnedu.tv", "number": 2, "name": {"zh": "停播"}},
+            {"id": "sangeketang.hnedu.tv", "number": 6, "name": {"zh": "三个课堂"}},
+        ]
+    },
+    "now": {
+        "channels": [
+            {"id": "sangeketang.hnedu.tv", "now": {"title": {"zh": "理性看待学业压力"}}},
+            {"id": "off.hnedu.tv", "now": None},
+            {"id": "xiaoxue.hnedu.tv", "now": {"title": {"zh": "《浏阳河》", "en": "Liuyang River"}}},
+        ]
+    },
+}
+
+
+def test_live_now_is_a_row_of_channels_before_the_series_rows():
+    state = HomeState.from_data(HOME, "zh", live=LIVE)
+    assert [row.key for row in state.rows] == ["latest-0", "live", "series-tongbu"]
+    live = state.rows[1]
+    assert live.title == "正在直播"
+    assert [(c.channel, c.title, c.subtitle, c.course_id) for c in live.cards] == [
+        ("xiaoxue.hnedu.tv", "1 《浏阳河》", "小学", 0),  # channel order; one with nothing on
+        ("sangeketang.hnedu.tv", "6 理性看待学业压力", "三个课堂", 0),  # is left out
+    ]
+    assert HomeState.from_data(HOME, "en", live=LIVE).rows[1].cards[0].title == "1 Liuyang River"
+
+
+@pytest.mark.parametrize("live", [None, {}, {"channels": LIVE["channels"]}, {"now": LIVE["now"]}])
+def test_no_live_row_until_both_answers_are_there(live):
+    state = HomeState.from_data(HOME, "zh", live=live)
+    assert [row.key for row in state.rows] == ["latest-0", "series-tongbu"]
