@@ -25,7 +25,7 @@ from tv_client.navigation.scrolling import scroll_to_reveal, visible_range
 from tv_client.profiles import GUEST_ID, Profile
 from tv_client.screens.base import TvScreen
 from tv_client.viewmodels import Status
-from tv_client.viewmodels.home import HomeState
+from tv_client.viewmodels.home import HomeState, live_row
 from tv_client.widgets.card_row import ROW_H, VIEW_W, VIEW_X, CardRow
 from tv_client.widgets.nav_bar import CHIP_H, ChipLook, ChipRow
 from tv_client.widgets.poster_card import CardPool
@@ -85,7 +85,6 @@ class HomeScreen(TvScreen):
         grade = self.context.profile.grade  # the child's grade: a "recommended for you" row
         fetch = functools.partial(self.context.catalog.home, grade)
         self.context.tasks.run("home", fetch, self._loaded, self._failed)
-        self.context.tasks.run("home-live", self._fetch_live, self._live_loaded, lambda _e: None)
 
     def _fetch_live(self) -> dict[str, Any]:
         """Worker thread: the channels and what plays on them now (the "live now" row)."""
@@ -93,9 +92,10 @@ class HomeScreen(TvScreen):
         return {"channels": catalog.channels().data, "now": catalog.guide_now().data}
 
     def _live_loaded(self, live: dict[str, Any]) -> None:
+        shown = any(row.key == "live" for row in self.state.rows)
         self._live = live
-        if self._fetched is not None:
-            self.resume()
+        if self._fetched is not None and (shown or live_row(live, self.context.language).cards):
+            self.resume()  # rebuilt only when the row comes, changes or goes
 
     def resume(self) -> None:
         if self._fetched is None:
@@ -109,6 +109,8 @@ class HomeScreen(TvScreen):
         first = self._fetched is None
         self._fetched = fetched
         self._apply(self._state_of(fetched))
+        # After the rows, not beside them: the same worker thread, and the rows come first.
+        self.context.tasks.run("home-live", self._fetch_live, self._live_loaded, lambda _e: None)
         if first:  # what this child watched on another TV joins the continue row
             self.context.pull_progress(None, self.resume)
 
