@@ -125,7 +125,10 @@ LIVE = {
         "channels": [
             {"id": "sangeketang.hnedu.tv", "now": {"title": {"zh": "理性看待学业压力"}}},
             {"id": "off.hnedu.tv", "now": None},
-            {"id": "xiaoxue.hnedu.tv", "now": {"title": {"zh": "《浏阳河》", "en": "Liuyang River"}}},
+            {
+                "id": "xiaoxue.hnedu.tv",
+                "now": {"title": {"zh": "《浏阳河》", "en": "Liuyang River"}},
+            },
         ]
     },
 }
