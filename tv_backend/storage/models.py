@@ -41,7 +41,7 @@ class Stage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_zh: Mapped[str] = mapped_column(String(64))
-    name_en: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(Integer, default=0)
     grades: Mapped[list[Grade]] = relationship(back_populates="stage", order_by="Grade.position")
 
@@ -52,7 +52,7 @@ class Grade(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     name_zh: Mapped[str] = mapped_column(String(64))
-    name_en: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(Integer, default=0)
     stage: Mapped[Stage] = relationship(back_populates="grades")
 
@@ -62,7 +62,7 @@ class Subject(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_zh: Mapped[str] = mapped_column(String(64))
-    name_en: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(128))
     color: Mapped[str] = mapped_column(String(7))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
