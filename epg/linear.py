@@ -747,22 +747,14 @@ def render(plan: Plan, rendition: str, now: datetime) -> str:
     """
     plan._check(rendition)
     first, last = plan.window_at(now)
-    bounds, discontinuity = plan._bounds, plan._discontinuity
     lines = [
         "#EXTM3U",
         "#EXT-X-VERSION:3",
         f"#EXT-X-TARGETDURATION:{plan.target_duration}",
         f"#EXT-X-MEDIA-SEQUENCE:{plan.sequence + first}",
-        f"#EXT-X-DISCONTINUITY-SEQUENCE:{discontinuity[first]}",
+        f"#EXT-X-DISCONTINUITY-SEQUENCE:{plan._discontinuity[first]}",
     ]
-    for index in range(first, last + 1):
-        if index == first:
-            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
-        elif discontinuity[index] != discontinuity[index - 1]:
-            lines.append("#EXT-X-DISCONTINUITY")
-            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
-        lines.append(f"#EXTINF:{format_duration(bounds[index + 1] - bounds[index])},")
-        lines.append(plan._uri(index, rendition))
+    lines += _segment_lines(plan, rendition, first, last)
     return "\n".join(lines) + "\n"
 
 
@@ -782,7 +774,6 @@ def render_vod(plan: Plan, rendition: str, start: datetime, stop: datetime, now:
             f"channel {plan.channel}: catch-up to {utc(stop).isoformat()} has not aired yet "
             f"(now is {utc(now).isoformat()})"
         )
-    bounds, discontinuity = plan._bounds, plan._discontinuity
     lines = [
         "#EXTM3U",
         "#EXT-X-VERSION:3",
@@ -791,14 +782,7 @@ def render_vod(plan: Plan, rendition: str, start: datetime, stop: datetime, now:
         "#EXT-X-MEDIA-SEQUENCE:0",
         "#EXT-X-DISCONTINUITY-SEQUENCE:0",
     ]
-    for index in range(first, last + 1):
-        if index == first:
-            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
-        elif discontinuity[index] != discontinuity[index - 1]:
-            lines.append("#EXT-X-DISCONTINUITY")
-            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
-        lines.append(f"#EXTINF:{format_duration(bounds[index + 1] - bounds[index])},")
-        lines.append(plan._uri(index, rendition))
+    lines += _segment_lines(plan, rendition, first, last)
     lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"
 
@@ -872,3 +856,19 @@ def ensure_continues(old: Plan, new: Plan, until: datetime) -> None:
                     f"{at} ({rendition}) would change from {old._uri(index, rendition)} "
                     f"to {new._uri(other, rendition)}"
                 )
+
+
+def _segment_lines(plan: Plan, rendition: str, first: int, last: int) -> list[str]:
+    """Segments ``first``..``last``: a date on the first, and a discontinuity with a date
+    wherever an item (or a slate loop) begins; shared by the live and on-demand playlists."""
+    bounds, discontinuity = plan._bounds, plan._discontinuity
+    lines = []
+    for index in range(first, last + 1):
+        if index == first:
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
+        elif discontinuity[index] != discontinuity[index - 1]:
+            lines.append("#EXT-X-DISCONTINUITY")
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_date(bounds[index])}")
+        lines.append(f"#EXTINF:{format_duration(bounds[index + 1] - bounds[index])},")
+        lines.append(plan._uri(index, rendition))
+    return lines
